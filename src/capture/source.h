@@ -1,0 +1,96 @@
+#pragma once
+// Packet sources: a live interface or a capture file, both behind one interface. This
+// folder is the only code that includes <pcap.h>. Opening failures throw CaptureError with
+// a one-line message that says what is wrong and how to fix it; reading never throws.
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/cursor.h"
+#include "core/ip_addr.h"
+#include "core/time.h"
+#include "decode/packet.h"
+
+namespace rustnet::capture {
+
+class CaptureError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Frame {
+  core::Timestamp ts;
+  std::uint32_t wireLen = 0;
+  core::Bytes data;  // captured bytes; valid only during the FrameSink call
+};
+
+class FrameSink {
+public:
+  virtual ~FrameSink() = default;
+  virtual void onFrame(const Frame& f) = 0;
+};
+
+struct CaptureStats {
+  std::uint64_t received = 0;        // frames handed to us
+  std::uint64_t kernelDropped = 0;   // pcap_stats ps_drop: buffer overflow in the kernel
+  std::uint64_t ifaceDropped = 0;    // pcap_stats ps_ifdrop: dropped by the interface/driver
+};
+
+enum class ReadStatus : std::uint8_t {
+  Ok,         // zero or more frames delivered (zero: live timeout); call again
+  EndOfFile,  // file fully read
+  Error,      // read error: see lastError(); frames before it were delivered
+  Stopped,    // breakLoop() was called
+};
+
+struct LiveOptions {
+  std::string interface;        // empty → defaultInterface(); "any" → all (Linux)
+  std::string bpfFilter;        // empty → none
+  int snaplen = 262'144;
+  int bufferBytes = 64 << 20;   // kernel ring; generous so bursts are not dropped
+  int timeoutMs = 100;          // how often dispatch() returns when idle
+  bool promiscuous = false;
+};
+
+struct InterfaceInfo {
+  std::string name;
+  std::string description;
+  std::vector<core::IpAddr> addresses;
+  bool up = false;
+  bool running = false;
+  bool loopback = false;
+};
+
+class Source {
+public:
+  virtual ~Source() = default;
+  // Delivers up to `maxFrames` frames to `sink`.
+  virtual ReadStatus dispatch(int maxFrames, FrameSink& sink) = 0;
+  // Makes a dispatch() in progress (or the next one) return Stopped. Safe from a signal handler.
+  virtual void breakLoop() = 0;
+  [[nodiscard]] virtual decode::LinkType linkType() const = 0;
+  [[nodiscard]] virtual bool isLive() const = 0;
+  // Interface name, or the file path.
+  [[nodiscard]] virtual std::string name() const = 0;
+  [[nodiscard]] virtual CaptureStats stats() const = 0;
+  [[nodiscard]] virtual std::string lastError() const = 0;
+};
+
+// Opens a live capture (immediate mode, large buffer). Throws CaptureError: unknown
+// interface (listing the available ones), missing privileges (saying how to grant them),
+// bad BPF filter.
+std::unique_ptr<Source> openLive(const LiveOptions& options);
+
+// Opens a pcap or pcapng file, recognised by its content; gzip-compressed files are read
+// through zlib. Throws CaptureError when the file cannot be opened or is not a capture.
+std::unique_ptr<Source> openFile(const std::string& path, const std::string& bpfFilter = {});
+
+std::vector<InterfaceInfo> listInterfaces();
+// The first interface that is up, not loopback and has an address; empty when none is.
+std::string defaultInterface();
+// Every address configured on this host (for local/remote orientation).
+std::vector<core::IpAddr> hostAddresses();
+
+}  // namespace rustnet::capture

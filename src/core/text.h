@@ -1,0 +1,27 @@
+#pragma once
+// Strings from the wire are hostile: before they reach a terminal, a log or JSON, control
+// characters and invalid UTF-8 are replaced by visible escapes, and length is capped.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/cursor.h"
+
+namespace rustnet::core {
+
+// Named cap on any single string kept from a packet (host names, banners, user agents).
+inline constexpr std::size_t kMaxWireString = 256;
+
+// Returns `raw` with C0/C1 controls, DEL and bytes that are not valid UTF-8 written as
+// \xHH (and backslash as \\), so the result is printable UTF-8. Keeps valid multi-byte
+// UTF-8 (names in other scripts stay readable).
+std::string escapeControl(std::string_view raw);
+inline std::string escapeControl(Bytes raw) {
+  return escapeControl(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+}
+
+// Copies at most `cap` bytes of `raw` (never splitting a UTF-8 sequence), without escaping:
+// for facts kept on a connection, which are escaped at the edge where they are shown.
+std::string capWireString(std::string_view raw, std::size_t cap = kMaxWireString);
+
+}  // namespace rustnet::core

@@ -1,0 +1,98 @@
+#pragma once
+// Stateless decoding of one captured frame: link layer → IP → transport. The result is a
+// PacketView of plain fields plus a view of the transport payload that aliases the frame
+// (valid only while the frame is). No allocation, no exceptions.
+#include <array>
+#include <cstdint>
+
+#include "core/cursor.h"
+#include "core/ip_addr.h"
+#include "core/time.h"
+
+namespace rustnet::decode {
+
+enum class LinkType : std::uint8_t {
+  Ethernet,   // DLT_EN10MB, with 802.1Q / 802.1ad (QinQ) tags
+  Null,       // DLT_NULL: 4-byte address family in the capturing host's byte order
+  Loop,       // DLT_LOOP: 4-byte address family in network byte order
+  RawIp,      // DLT_RAW / LINKTYPE_RAW: IPv4 or IPv6 by version nibble
+  RawIpv4,    // LINKTYPE_IPV4
+  RawIpv6,    // LINKTYPE_IPV6
+  LinuxSll,   // LINKTYPE_LINUX_SLL (16-byte cooked header)
+  LinuxSll2,  // LINKTYPE_LINUX_SLL2 (20-byte cooked header)
+  Ppp,        // DLT_PPP (with or without the ff 03 address/control bytes)
+  Unsupported,
+};
+const char* linkTypeName(LinkType t);
+
+enum class Status : std::uint8_t {
+  Ok,           // fields below are valid; payload may be shorter than payloadWireLen
+  Fragment,     // a non-first IP fragment: addresses valid, no transport header
+  NotIp,        // a well-formed frame we do not track (LLDP, STP, other ethertypes)
+  Unsupported,  // link type we cannot decode
+  Malformed,    // headers inconsistent or cut before the transport ports
+};
+const char* statusName(Status s);
+
+enum class Network : std::uint8_t { None, Ipv4, Ipv6, Arp };
+
+namespace tcpflag {
+inline constexpr std::uint8_t kFin = 0x01;
+inline constexpr std::uint8_t kSyn = 0x02;
+inline constexpr std::uint8_t kRst = 0x04;
+inline constexpr std::uint8_t kPsh = 0x08;
+inline constexpr std::uint8_t kAck = 0x10;
+inline constexpr std::uint8_t kUrg = 0x20;
+}  // namespace tcpflag
+
+// Caps on attacker-controlled loops in the decoder.
+inline constexpr int kMaxVlanTags = 4;        // stacked 802.1Q/802.1ad tags
+inline constexpr int kMaxIpv6ExtHeaders = 8;  // extension headers walked
+inline constexpr int kMaxIpInIpDepth = 2;     // IPv4/IPv6 encapsulated in IP (proto 4/41)
+
+struct PacketView {
+  core::Timestamp ts;
+  std::uint32_t wireLen = 0;  // length on the wire (pcap len); byte counts use this
+  std::uint32_t capLen = 0;   // bytes captured
+
+  Network network = Network::None;
+  std::uint16_t vlan = 0;  // innermost 802.1Q VLAN id, 0 when untagged
+  std::uint8_t vlanDepth = 0;
+
+  // IP (innermost when tunnelled)
+  core::IpAddr src;
+  core::IpAddr dst;
+  std::uint8_t proto = 0;  // transport protocol after IPv6 extension headers
+  std::uint8_t ttl = 0;
+  bool fragmented = false;  // part of a fragmented datagram (first fragments keep ports)
+  std::uint8_t tunnelDepth = 0;
+
+  // Transport
+  std::uint16_t sport = 0;
+  std::uint16_t dport = 0;
+  std::uint8_t tcpFlags = 0;
+  std::uint32_t seq = 0;
+  std::uint32_t ack = 0;
+  std::uint16_t window = 0;
+  std::uint8_t icmpType = 0;
+  std::uint8_t icmpCode = 0;
+  std::uint16_t icmpId = 0;  // echo identifier / sequence (echo messages only)
+  std::uint16_t icmpSeq = 0;
+
+  // ARP (Ethernet/IPv4 only)
+  std::uint16_t arpOp = 0;  // 1 request, 2 reply
+  core::IpAddr arpSenderIp;
+  core::IpAddr arpTargetIp;
+  std::array<std::uint8_t, 6> arpSenderMac{};
+
+  // Transport payload clipped to both the captured bytes and the IP length.
+  core::Bytes payload;
+  // Payload length according to the headers (larger than payload.size() when snaplen cut it).
+  std::uint32_t payloadWireLen = 0;
+};
+
+// Decodes `frame` (captured bytes) into `out`. `out` is fully reset first.
+Status decode(LinkType link, core::Bytes frame, std::uint32_t wireLen, core::Timestamp ts,
+              PacketView& out);
+
+}  // namespace rustnet::decode

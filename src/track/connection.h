@@ -1,0 +1,75 @@
+#pragma once
+// One tracked conversation. The key is canonical (core::FlowKey); `localIsA` orients it:
+// "local" is this host's side, or, when that cannot be told, the initiator (SPEC §2).
+#include <cstdint>
+#include <string_view>
+
+#include "core/flow_key.h"
+#include "core/time.h"
+#include "track/rate.h"
+
+namespace rustnet::track {
+
+enum class State : std::uint8_t {
+  // TCP, from the local side's point of view
+  SynSent, SynRecv, Established, FinWait1, FinWait2, TimeWait, CloseWait, LastAck, Closing,
+  Closed,
+  // UDP without a known application protocol, by time since the last packet
+  UdpActive, UdpIdle, UdpStale,
+  // ICMP / ICMPv6
+  EchoRequest, EchoReply, IcmpOther,
+  // ARP
+  ArpRequest, ArpReply,
+  // Any other IP protocol (IGMP, GRE, ...)
+  Active,
+};
+// Upper-case name as shown to users ("SYN_SENT", "UDP_ACTIVE", ...).
+std::string_view stateName(State s);
+
+// Why a connection left the live table.
+enum class EndReason : std::uint8_t {
+  Closed,       // the protocol ended it (TCP close/reset) and its linger time passed
+  IdleTimeout,  // no packet for its idle timeout
+  Evicted,      // the table was full and this was the least recently active
+  ForcedEnd,    // still open when the run ended (end of file, SIGINT/SIGTERM)
+};
+std::string_view endReasonName(EndReason r);
+
+struct DirectionCounters {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;  // wire length of the frames
+};
+
+// TCP details kept per connection: what the state machine needs, plus health figures.
+struct TcpInfo {
+  std::uint32_t finSeqLocal = 0;   // sequence number just after the local FIN
+  std::uint32_t finSeqRemote = 0;  // sequence number just after the remote FIN
+  std::uint32_t nextSeqLocal = 0;  // highest seq+len seen from each side (retransmission check)
+  std::uint32_t nextSeqRemote = 0;
+  std::uint32_t retransmissions = 0;
+  std::int64_t synNs = 0;           // time of the first SYN, for the handshake RTT
+  std::int64_t handshakeRttNs = 0;  // SYN → first ACK of the SYN-ACK (0 = unknown)
+  std::uint8_t flags = 0;           // bit set of what has been seen (see tcp_state.h)
+};
+
+struct Connection {
+  core::FlowKey key;
+  bool localIsA = true;
+  State state = State::Active;
+  std::uint8_t icmpType = 0;  // last ICMP type seen, for a readable IcmpOther name
+  std::uint64_t id = 0;       // unique within a run: stable handle for UIs and events
+
+  core::Timestamp firstSeen;
+  core::Timestamp lastSeen;
+  DirectionCounters sent;      // local → remote
+  DirectionCounters received;  // remote → local
+  RateMeter rateOut;
+  RateMeter rateIn;
+  TcpInfo tcp;
+
+  [[nodiscard]] std::uint8_t proto() const { return key.proto; }
+  [[nodiscard]] const core::Endpoint& local() const { return localIsA ? key.a : key.b; }
+  [[nodiscard]] const core::Endpoint& remote() const { return localIsA ? key.b : key.a; }
+};
+
+}  // namespace rustnet::track

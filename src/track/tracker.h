@@ -1,0 +1,105 @@
+#pragma once
+// The per-shard connection tracker: turns decoded packets into connections, runs the
+// per-protocol state machines, expires idle connections and enforces the table bound.
+// One Tracker belongs to one worker thread; nothing here is shared or locked.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/ip_addr.h"
+#include "core/time.h"
+#include "decode/packet.h"
+#include "track/connection.h"
+#include "track/timeouts.h"
+
+namespace rustnet::track {
+
+struct TrackerConfig {
+  // Table bound for this shard. At the bound the least recently active connection is
+  // evicted (and counted) to make room.
+  std::size_t maxConnections = 262'144;
+  // This host's addresses. Empty (offline files) → orientation by SYN, then by port.
+  std::vector<core::IpAddr> localAddresses;
+  // --no-localhost: traffic whose both ends are loopback is counted and not tracked.
+  bool ignoreLoopback = false;
+  Timeouts timeouts;
+  // Connection ids are `idBase + n * idStride` so that shards never hand out the same id.
+  std::uint64_t idBase = 1;
+  std::uint64_t idStride = 1;
+};
+
+struct TrackerCounters {
+  std::uint64_t packets = 0;        // packets given to onPacket
+  std::uint64_t tracked = 0;        // packets that updated a connection
+  std::uint64_t ignoredLoopback = 0;
+  std::uint64_t untracked = 0;      // decoded but not trackable (non-first fragments, ...)
+  std::uint64_t created = 0;
+  std::uint64_t closed = 0;         // left the table with EndReason::Closed
+  std::uint64_t expired = 0;        // EndReason::IdleTimeout
+  std::uint64_t evicted = 0;        // EndReason::Evicted
+  std::uint64_t forcedEnd = 0;      // EndReason::ForcedEnd
+  std::uint64_t tcpReused = 0;      // a SYN on a closed tuple started a new connection
+  std::uint64_t retransmissions = 0;
+};
+
+// Receives connection events. Called synchronously on the worker thread; the Connection
+// reference is valid only during the call.
+class EventSink {
+public:
+  virtual ~EventSink() = default;
+  virtual void onNew(const Connection& c) = 0;
+  virtual void onClosed(const Connection& c, EndReason why, core::Timestamp when) = 0;
+};
+
+class ConnectionTable;
+
+class Tracker {
+public:
+  Tracker(TrackerConfig config, EventSink& sink);
+  ~Tracker();
+  Tracker(const Tracker&) = delete;
+  Tracker& operator=(const Tracker&) = delete;
+
+  // Updates (or creates) the connection for a decoded packet with Status::Ok.
+  void onPacket(const decode::PacketView& p);
+  // Removes connections whose idle timeout has passed at `now`. Cheap to call often: it
+  // sweeps at most once per second of `now`.
+  void expire(core::Timestamp now);
+  // Ends every remaining connection (end of file, signal): Closed when its protocol had
+  // already ended it, otherwise ForcedEnd.
+  void endAll(core::Timestamp now);
+
+  // The state to show at `now` (UDP activity states depend on the time since the last packet).
+  [[nodiscard]] State displayState(const Connection& c, core::Timestamp now) const;
+  // Idle timeout for `c` with the activity grace applied (see timeouts.h).
+  [[nodiscard]] core::Duration idleTimeout(const Connection& c) const;
+
+  // Visits every live connection (for snapshots). Must not be called re-entrantly.
+  template <typename F>
+  void forEach(F&& f) const;
+
+  [[nodiscard]] std::size_t size() const;
+  [[nodiscard]] const TrackerCounters& counters() const { return counters_; }
+
+private:
+  const Connection* connectionAt(std::size_t slot) const;  // nullptr for free slots
+  [[nodiscard]] std::size_t slotCount() const;
+
+  TrackerConfig config_;
+  EventSink& sink_;
+  std::unique_ptr<ConnectionTable> table_;
+  TrackerCounters counters_;
+  std::uint64_t nextId_;
+  std::int64_t lastSweepSecond_ = -1;
+};
+
+template <typename F>
+void Tracker::forEach(F&& f) const {
+  const std::size_t n = slotCount();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (const Connection* c = connectionAt(i)) f(*c);
+  }
+}
+
+}  // namespace rustnet::track
