@@ -38,7 +38,7 @@ TEST(Cursor, Be64AndBe24) {
 TEST(Cursor, QuicVarintsFromRfc9000) {
   // RFC 9000 §A.1 examples.
   const std::array<std::uint8_t, 17> raw{0xc2, 0x19, 0x7c, 0x5e, 0xff, 0x14, 0xe8, 0x8c, 0x9d,
-                                         0x7b, 0xbd, 0x7b, 0x7b, 0xbd, 0x25, 0x40, 0x25};
+                                         0x7f, 0x3e, 0x7d, 0x7b, 0xbd, 0x25, 0x40, 0x25};
   Cursor c{Bytes(raw)};
   EXPECT_EQ(c.varint(), 151288809941952652ull);
   EXPECT_EQ(c.varint(), 494878333u);
