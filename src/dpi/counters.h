@@ -1,0 +1,58 @@
+#pragma once
+// Per-worker DPI counters: plain integers owned by one worker thread, summed by the engine
+// for the run's totals. Every named cap on attacker-controlled input has its own counter.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "dpi/facts.h"
+
+namespace rustnet::dpi {
+
+// One entry per named cap. Append new caps before Count and add the name below.
+enum class Cap : std::uint8_t {
+  InspectedPackets,    // inspector.h kMaxInspectedPackets: gave up on an unfinished analyzer
+  ProbePackets,        // inspector.h kMaxProbePackets: no analyzer recognised the payloads
+  HttpHeaderBytes,     // http kMaxHttpHeaderBytes
+  DnsPointerHops,      // dns kMaxDnsPointerHops
+  DnsNameBytes,        // dns kMaxDnsNameBytes
+  DnsAnswers,          // facts.h kMaxDnsAnswers / dns kMaxDnsRecordsWalked
+  DnsTcpBytes,         // dns kMaxDnsTcpMessageBytes (TCP reassembly)
+  SshBannerBytes,      // ssh kMaxSshBannerBytes
+  SshKexinitBytes,     // ssh kMaxSshKexinitBytes
+  SshNameList,         // ssh kMaxSshNameListBytes / kMaxSshAlgorithms
+  Count,  // keep last
+};
+inline constexpr std::size_t kCapCount = static_cast<std::size_t>(Cap::Count);
+// snake_case names for JSON and logs, in the order of Cap.
+inline constexpr std::array<std::string_view, kCapCount> kCapNames = {
+    "inspected_packets", "probe_packets",    "http_header_bytes", "dns_pointer_hops",
+    "dns_name_bytes",    "dns_answers",      "dns_tcp_bytes",     "ssh_banner_bytes",
+    "ssh_kexinit_bytes", "ssh_name_list",
+};
+inline constexpr std::string_view capName(Cap c) {
+  return kCapNames[static_cast<std::size_t>(c)];
+}
+
+struct Counters {
+  std::uint64_t inspectors = 0;        // connections DPI started looking at
+  std::uint64_t packetsInspected = 0;  // payload packets given to the inspectors
+  std::uint64_t bytesInspected = 0;
+  std::uint64_t unidentified = 0;      // inspectors that finished without a protocol
+  std::uint64_t notMine = 0;           // analyzers that withdrew after winning a probe
+  std::uint64_t malformed = 0;         // Malformed verdicts (input broken mid-protocol)
+  std::array<std::uint64_t, kAppProtoCount> hits{};  // connections identified, by AppProto
+  std::array<std::uint64_t, kCapCount> capsHit{};
+
+  void hit(AppProto p) { ++hits[static_cast<std::size_t>(p)]; }
+  void capHit(Cap c) { ++capsHit[static_cast<std::size_t>(c)]; }
+  [[nodiscard]] std::uint64_t hitsFor(AppProto p) const {
+    return hits[static_cast<std::size_t>(p)];
+  }
+  [[nodiscard]] std::uint64_t capHits(Cap c) const {
+    return capsHit[static_cast<std::size_t>(c)];
+  }
+  Counters& operator+=(const Counters& o);
+};
+
+}  // namespace rustnet::dpi

@@ -1,0 +1,192 @@
+#include "dpi/facts.h"
+
+#include <fmt/format.h>
+
+#include <variant>
+
+#include "core/text.h"
+
+namespace rustnet::dpi {
+
+struct Facts::Details {
+  std::variant<std::monostate, HttpFacts, TlsFacts, DnsFacts, SshFacts, QuicFacts> v;
+};
+
+namespace {
+
+// Each protocol's states in order; a state may only be followed by a later one of its own.
+enum class Family : std::uint8_t { None, Quic, Dns, Ssh };
+
+Family familyOf(AppState s) {
+  switch (s) {
+    case AppState::None: return Family::None;
+    case AppState::QuicInitial:
+    case AppState::QuicHandshake:
+    case AppState::QuicConnected:
+    case AppState::QuicDraining:
+    case AppState::QuicClosed: return Family::Quic;
+    case AppState::DnsQuery:
+    case AppState::DnsResponse: return Family::Dns;
+    case AppState::SshBanner:
+    case AppState::SshKeyExchange:
+    case AppState::SshAuthentication:
+    case AppState::SshEstablished: return Family::Ssh;
+  }
+  return Family::None;
+}
+
+template <typename T>
+const T* getIf(const std::unique_ptr<Facts::Details>& d) {
+  return d ? std::get_if<T>(&d->v) : nullptr;
+}
+
+template <typename T>
+T& getOrMake(std::unique_ptr<Facts::Details>& d) {
+  if (!d) d = std::make_unique<Facts::Details>();
+  if (T* t = std::get_if<T>(&d->v)) return *t;
+  return d->v.template emplace<T>();
+}
+
+}  // namespace
+
+std::string_view appProtoName(AppProto p) {
+  switch (p) {
+    case AppProto::Unknown: return "";
+    case AppProto::Http: return "HTTP";
+    case AppProto::Tls: return "HTTPS";
+    case AppProto::Quic: return "QUIC";
+    case AppProto::Dns: return "DNS";
+    case AppProto::Mdns: return "mDNS";
+    case AppProto::Llmnr: return "LLMNR";
+    case AppProto::Ssh: return "SSH";
+    case AppProto::Count: break;
+  }
+  return "";
+}
+
+std::string_view appStateName(AppState s) {
+  switch (s) {
+    case AppState::None: return "";
+    case AppState::QuicInitial: return "QUIC_INITIAL";
+    case AppState::QuicHandshake: return "QUIC_HANDSHAKE";
+    case AppState::QuicConnected: return "QUIC_CONNECTED";
+    case AppState::QuicDraining: return "QUIC_DRAINING";
+    case AppState::QuicClosed: return "QUIC_CLOSED";
+    case AppState::DnsQuery: return "DNS_QUERY";
+    case AppState::DnsResponse: return "DNS_RESPONSE";
+    case AppState::SshBanner: return "BANNER";
+    case AppState::SshKeyExchange: return "KEYEXCHANGE";
+    case AppState::SshAuthentication: return "AUTHENTICATION";
+    case AppState::SshEstablished: return "ESTABLISHED";
+  }
+  return "";
+}
+
+std::string dnsTypeName(std::uint16_t t) {
+  switch (t) {
+    case 1: return "A";
+    case 2: return "NS";
+    case 5: return "CNAME";
+    case 6: return "SOA";
+    case 12: return "PTR";
+    case 15: return "MX";
+    case 16: return "TXT";
+    case 28: return "AAAA";
+    case 33: return "SRV";
+    case 35: return "NAPTR";
+    case 41: return "OPT";
+    case 43: return "DS";
+    case 46: return "RRSIG";
+    case 47: return "NSEC";
+    case 48: return "DNSKEY";
+    case 64: return "SVCB";
+    case 65: return "HTTPS";
+    case 255: return "ANY";
+    default: return std::to_string(t);
+  }
+}
+
+std::string dnsRcodeName(std::uint8_t rcode) {
+  switch (rcode) {
+    case 0: return "NOERROR";
+    case 1: return "FORMERR";
+    case 2: return "SERVFAIL";
+    case 3: return "NXDOMAIN";
+    case 4: return "NOTIMP";
+    case 5: return "REFUSED";
+    default: return std::to_string(rcode);
+  }
+}
+
+std::string tlsVersionName(std::uint16_t v) {
+  switch (v) {
+    case 0x0300: return "SSL3.0";
+    case 0x0301: return "TLS1.0";
+    case 0x0302: return "TLS1.1";
+    case 0x0303: return "TLS1.2";
+    case 0x0304: return "TLS1.3";
+    default: return fmt::format("0x{:04x}", v);
+  }
+}
+
+Facts::Facts(const Facts& other)
+    : proto_(other.proto_),
+      state_(other.state_),
+      idleHint_(other.idleHint_),
+      details_(other.details_ ? std::make_unique<Details>(*other.details_) : nullptr) {}
+
+Facts& Facts::operator=(const Facts& other) {
+  if (this != &other) *this = Facts(other);
+  return *this;
+}
+
+Facts::Facts() = default;
+Facts::Facts(Facts&&) noexcept = default;
+Facts& Facts::operator=(Facts&&) noexcept = default;
+Facts::~Facts() = default;
+
+bool Facts::setProto(AppProto p) {
+  if (proto_ == AppProto::Unknown) proto_ = p;
+  return proto_ == p;
+}
+
+bool Facts::advanceState(AppState s) {
+  if (s == state_ || s == AppState::None) return false;
+  if (state_ != AppState::None && (familyOf(s) != familyOf(state_) || s < state_)) return false;
+  state_ = s;
+  return true;
+}
+
+const HttpFacts* Facts::http() const { return getIf<HttpFacts>(details_); }
+const TlsFacts* Facts::tls() const { return getIf<TlsFacts>(details_); }
+const DnsFacts* Facts::dns() const { return getIf<DnsFacts>(details_); }
+const SshFacts* Facts::ssh() const { return getIf<SshFacts>(details_); }
+const QuicFacts* Facts::quic() const { return getIf<QuicFacts>(details_); }
+HttpFacts& Facts::http() { return getOrMake<HttpFacts>(details_); }
+TlsFacts& Facts::tls() { return getOrMake<TlsFacts>(details_); }
+DnsFacts& Facts::dns() { return getOrMake<DnsFacts>(details_); }
+SshFacts& Facts::ssh() { return getOrMake<SshFacts>(details_); }
+QuicFacts& Facts::quic() { return getOrMake<QuicFacts>(details_); }
+
+std::string_view Facts::domain() const {
+  if (const auto* t = tls()) return t->sni;
+  if (const auto* q = quic()) return q->sni;
+  if (const auto* h = http()) return h->host;
+  if (const auto* d = dns()) return d->qname;
+  return {};
+}
+
+std::string Facts::summary() const {
+  const std::string_view name = appProtoName(proto_);
+  if (name.empty()) return {};
+  std::string_view detail = domain();
+  if (const auto* s = ssh()) {
+    // The server's software says more about what is being reached; fall back to the client.
+    detail = s->server.seen && !s->server.software.empty() ? std::string_view(s->server.software)
+                                                          : std::string_view(s->client.software);
+  }
+  if (detail.empty()) return std::string(name);
+  return fmt::format("{} ({})", name, core::escapeControl(detail));
+}
+
+}  // namespace rustnet::dpi

@@ -1,0 +1,96 @@
+#include "dpi/inspector.h"
+
+#include "dpi/registry.h"
+
+namespace rustnet::dpi {
+
+Inspector::Inspector(FlowInfo flow) : flow_(flow) {}
+Inspector::~Inspector() = default;
+
+void Inspector::finish() {
+  finished_ = true;
+  analyzer_.reset();  // only the facts stay with the connection
+}
+
+bool Inspector::pickAnalyzer(const Segment& seg) {
+  const auto table = analyzers();
+  Confidence best = Confidence::None;
+  std::size_t bestIndex = 0;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if ((rejected_ & (1u << i)) != 0 || !table[i]->appliesTo(flow_.transport)) continue;
+    const Confidence c = table[i]->probe(flow_, seg);
+    if (c > best) {
+      best = c;
+      bestIndex = i;
+    }
+  }
+  if (best == Confidence::None) return false;
+  analyzer_ = table[bestIndex]->create(flow_);
+  current_ = static_cast<std::uint8_t>(bestIndex);
+  return analyzer_ != nullptr;
+}
+
+Verdict Inspector::run(const Segment& seg, Context& ctx) {
+  // A withdrawn analyzer hands the same payload to the next most confident one; the
+  // rejected bit per entry bounds this loop by the size of the registry.
+  while (true) {
+    if (!analyzer_ && !pickAnalyzer(seg)) return Verdict::NeedMore;
+    const Verdict v = analyzer_->feed(seg, ctx);
+    if (v != Verdict::NotMine) return v;
+    ++ctx.counters.notMine;
+    rejected_ |= 1u << current_;
+    analyzer_.reset();
+    // Facts already set cannot be withdrawn: treat a late NotMine as the end.
+    if (facts_.proto() != AppProto::Unknown) return Verdict::Done;
+  }
+}
+
+bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
+                     core::Timestamp ts, Counters& counters) {
+  if (finished_ || payload.empty()) return false;
+  if (packets_[0] == 0 && packets_[1] == 0 && probes_ == 0) ++counters.inspectors;
+  ++counters.packetsInspected;
+  counters.bytesInspected += payload.size();
+  auto& n = packets_[static_cast<std::size_t>(dir)];
+  if (n < UINT16_MAX) ++n;
+
+  const AppProto protoBefore = facts_.proto();
+  const AppState stateBefore = facts_.state();
+  const auto hintBefore = facts_.idleTimeoutHint();
+
+  const Segment seg{payload, dir, tcpSeq};
+  Context ctx{facts_, counters, flow_, ts};
+  const bool identifiedBefore = analyzer_ != nullptr;
+  if (!identifiedBefore) ++probes_;
+  const Verdict v = run(seg, ctx);
+
+  switch (v) {
+    case Verdict::Done: finish(); break;
+    case Verdict::Malformed:
+      ++counters.malformed;
+      finish();
+      break;
+    case Verdict::Monitor: monitoring_ = true; break;
+    case Verdict::NeedMore:
+    case Verdict::NotMine:
+      if (!analyzer_) {
+        if (probes_ >= kMaxProbePackets) {
+          counters.capHit(Cap::ProbePackets);
+          finish();
+        }
+      } else if (!monitoring_ && n >= kMaxInspectedPackets) {
+        counters.capHit(Cap::InspectedPackets);
+        finish();
+      }
+      break;
+  }
+
+  if (protoBefore == AppProto::Unknown && facts_.proto() != AppProto::Unknown) {
+    counters.hit(facts_.proto());
+  }
+  if (finished_ && facts_.proto() == AppProto::Unknown) ++counters.unidentified;
+  return facts_.proto() != protoBefore || facts_.state() != stateBefore ||
+         facts_.idleTimeoutHint() != hintBefore;
+}
+
+}  // namespace rustnet::dpi

@@ -1,0 +1,60 @@
+#pragma once
+// One Inspector per connection, created by the tracker on the connection's first payload
+// packet (never with --no-dpi). It probes the registry until an analyzer claims the
+// payloads, runs that analyzer, and stops once the facts are final or a bound is reached.
+// Cost bounds, both counted in Counters::capsHit when reached:
+//  - kMaxProbePackets payload packets (both directions together) without any analyzer
+//    claiming them: the connection stays Unknown and is no longer inspected;
+//  - kMaxInspectedPackets payload packets in either direction while the running analyzer
+//    still answers NeedMore: the facts found so far are kept, inspection stops.
+// An analyzer answering Monitor is exempt from the second bound (see analyzer.h).
+#include <cstdint>
+#include <memory>
+
+#include "core/cursor.h"
+#include "core/time.h"
+#include "dpi/analyzer.h"
+#include "dpi/counters.h"
+#include "dpi/facts.h"
+
+namespace rustnet::dpi {
+
+inline constexpr std::uint32_t kMaxProbePackets = 8;
+inline constexpr std::uint32_t kMaxInspectedPackets = 24;  // per direction
+
+class Inspector {
+public:
+  explicit Inspector(FlowInfo flow);
+  ~Inspector();
+  Inspector(const Inspector&) = delete;
+  Inspector& operator=(const Inspector&) = delete;
+
+  // Inspects one payload (empty payloads are ignored). `tcpSeq` is the TCP sequence number
+  // of payload[0] (0 for UDP). Returns true when the protocol, the state or the idle
+  // timeout hint changed, so the caller re-evaluates the connection's state and timeout.
+  bool feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq, core::Timestamp ts,
+            Counters& counters);
+
+  // True once nothing more will be learned: further feed() calls are no-ops, and the
+  // caller may stop calling.
+  [[nodiscard]] bool finished() const { return finished_; }
+  [[nodiscard]] const Facts& facts() const { return facts_; }
+  [[nodiscard]] const FlowInfo& flow() const { return flow_; }
+
+private:
+  void finish();
+  Verdict run(const Segment& seg, Context& ctx);
+  bool pickAnalyzer(const Segment& seg);
+
+  FlowInfo flow_;
+  Facts facts_;
+  std::unique_ptr<Analyzer> analyzer_;  // null until a probe wins, and again once finished
+  std::uint32_t rejected_ = 0;          // bit per registry entry that answered NotMine
+  std::uint8_t current_ = 0;            // registry index of analyzer_
+  std::uint16_t packets_[2] = {0, 0};   // payload packets fed, per Direction
+  std::uint16_t probes_ = 0;
+  bool monitoring_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace rustnet::dpi
