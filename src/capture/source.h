@@ -33,7 +33,8 @@ public:
 };
 
 struct CaptureStats {
-  std::uint64_t received = 0;        // frames handed to us
+  std::uint64_t received = 0;        // frames handed to us (delivered to a FrameSink)
+  std::uint64_t kernelReceived = 0;  // pcap_stats ps_recv: frames that passed the kernel filter
   std::uint64_t kernelDropped = 0;   // pcap_stats ps_drop: buffer overflow in the kernel
   std::uint64_t ifaceDropped = 0;    // pcap_stats ps_ifdrop: dropped by the interface/driver
 };
@@ -66,16 +67,27 @@ struct InterfaceInfo {
 class Source {
 public:
   virtual ~Source() = default;
-  // Delivers up to `maxFrames` frames to `sink`.
+  // Delivers up to `maxFrames` frames to `sink` (maxFrames <= 0: all in the kernel buffer
+  // for a live capture, the rest of the file for a file). EndOfFile and Error are final:
+  // later calls return them again without reading. Call from one thread at a time. If the
+  // sink throws, the rest of the batch is dropped and the exception is rethrown here.
   virtual ReadStatus dispatch(int maxFrames, FrameSink& sink) = 0;
-  // Makes a dispatch() in progress (or the next one) return Stopped. Safe from a signal handler.
+  // Makes a dispatch() in progress (or the next one) return Stopped; every later call
+  // returns Stopped too. Safe from a signal handler and from another thread.
   virtual void breakLoop() = 0;
   [[nodiscard]] virtual decode::LinkType linkType() const = 0;
+  // The pcap DLT value behind linkType(), for messages (see dataLinkName()).
+  [[nodiscard]] virtual int dataLink() const = 0;
   [[nodiscard]] virtual bool isLive() const = 0;
   // Interface name, or the file path.
   [[nodiscard]] virtual std::string name() const = 0;
+  // kernel* fields are filled for live captures only. Call from the dispatching thread
+  // (libpcap handles are not thread-safe); `received` alone may be read from anywhere.
   [[nodiscard]] virtual CaptureStats stats() const = 0;
+  // One line, set when dispatch() returned Error; empty before.
   [[nodiscard]] virtual std::string lastError() const = 0;
+  // A non-fatal notice from opening (e.g. promiscuous mode not supported); usually empty.
+  [[nodiscard]] virtual std::string warning() const = 0;
 };
 
 // Opens a live capture (immediate mode, large buffer). Throws CaptureError: unknown
@@ -87,10 +99,18 @@ std::unique_ptr<Source> openLive(const LiveOptions& options);
 // through zlib. Throws CaptureError when the file cannot be opened or is not a capture.
 std::unique_ptr<Source> openFile(const std::string& path, const std::string& bpfFilter = {});
 
+// Every interface libpcap can capture on (including "any" on Linux). Throws CaptureError
+// when libpcap cannot enumerate them.
 std::vector<InterfaceInfo> listInterfaces();
 // The first interface that is up, not loopback and has an address; empty when none is.
 std::string defaultInterface();
-// Every address configured on this host (for local/remote orientation).
+// Every address configured on this host (for local/remote orientation), without
+// duplicates. Throws CaptureError when getifaddrs() fails.
 std::vector<core::IpAddr> hostAddresses();
+
+// pcap DLT value (as pcap_datalink() reports it) → the decoder's link type.
+decode::LinkType linkTypeFromDlt(int dlt);
+// "EN10MB (Ethernet)", or "DLT 1234" for values libpcap does not know.
+std::string dataLinkName(int dlt);
 
 }  // namespace rustnet::capture
