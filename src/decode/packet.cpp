@@ -1,17 +1,52 @@
-// Placeholder until the decoder lands: declares everything Unsupported.
+// Entry point of the decoder and the names of its enums. The layers live in link.cpp,
+// ip.cpp and transport.cpp.
 #include "decode/packet.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "decode/layers.h"
 
 namespace rustnet::decode {
 
-const char* linkTypeName(LinkType) { return "unsupported"; }
-const char* statusName(Status) { return "unsupported"; }
+const char* linkTypeName(LinkType t) {
+  switch (t) {
+    case LinkType::Ethernet: return "ethernet";
+    case LinkType::Null: return "null";
+    case LinkType::Loop: return "loop";
+    case LinkType::RawIp: return "raw";
+    case LinkType::RawIpv4: return "ipv4";
+    case LinkType::RawIpv6: return "ipv6";
+    case LinkType::LinuxSll: return "linux-sll";
+    case LinkType::LinuxSll2: return "linux-sll2";
+    case LinkType::Ppp: return "ppp";
+    case LinkType::Unsupported: break;
+  }
+  return "unsupported";
+}
 
-Status decode(LinkType, core::Bytes frame, std::uint32_t wireLen, core::Timestamp ts, PacketView& out) {
+const char* statusName(Status s) {
+  switch (s) {
+    case Status::Ok: return "ok";
+    case Status::Fragment: return "fragment";
+    case Status::NotIp: return "not-ip";
+    case Status::Unsupported: return "unsupported";
+    case Status::Malformed: return "malformed";
+  }
+  return "unknown";
+}
+
+Status decode(LinkType link, core::Bytes frame, std::uint32_t wireLen, core::Timestamp ts,
+              PacketView& out) {
   out = PacketView{};
   out.ts = ts;
-  out.wireLen = wireLen;
+  // Lengths are 32-bit in every capture format; a larger span is cut rather than wrapped.
+  constexpr std::size_t kMaxLen = std::numeric_limits<std::uint32_t>::max();
+  if (frame.size() > kMaxLen) frame = frame.first(kMaxLen);
   out.capLen = static_cast<std::uint32_t>(frame.size());
-  return Status::Unsupported;
+  out.wireLen = std::max(wireLen, out.capLen);
+  return detail::decodeLink(link, detail::Layer{frame, out.wireLen, false}, out);
 }
 
 }  // namespace rustnet::decode

@@ -52,7 +52,9 @@ inline constexpr int kMaxIpInIpDepth = 2;     // IPv4/IPv6 encapsulated in IP (p
 
 struct PacketView {
   core::Timestamp ts;
-  std::uint32_t wireLen = 0;  // length on the wire (pcap len); byte counts use this
+  // Length on the wire (pcap len); byte counts use this. Never less than capLen: a record
+  // that claims fewer wire bytes than it captured is taken at its captured size.
+  std::uint32_t wireLen = 0;
   std::uint32_t capLen = 0;   // bytes captured
 
   Network network = Network::None;
@@ -78,8 +80,11 @@ struct PacketView {
   std::uint8_t icmpCode = 0;
   std::uint16_t icmpId = 0;  // echo identifier / sequence (echo messages only)
   std::uint16_t icmpSeq = 0;
+  // The snaplen cut the transport header after the ports (or the ICMP type/code): flags,
+  // seq, ack, window and the lengths are unknown (zero), and so is the payload.
+  bool transportTruncated = false;
 
-  // ARP (Ethernet/IPv4 only)
+  // ARP (Ethernet/IPv4 only). src/dst are also set to the sender/target IP.
   std::uint16_t arpOp = 0;  // 1 request, 2 reply
   core::IpAddr arpSenderIp;
   core::IpAddr arpTargetIp;

@@ -1,0 +1,202 @@
+// Link layers: Ethernet (+ VLAN tags), Linux cooked v1/v2, raw IP, BSD NULL/LOOP, PPP;
+// and ARP, which only ever sits directly on a link layer.
+#include <cstdint>
+
+#include "decode/layers.h"
+
+namespace rustnet::decode::detail {
+namespace {
+
+constexpr std::uint16_t kEtherVlan = 0x8100;     // 802.1Q customer tag
+constexpr std::uint16_t kEtherQinQ = 0x88a8;     // 802.1ad service tag
+constexpr std::uint16_t kEtherQinQOld = 0x9100;  // pre-standard QinQ, still in the wild
+
+// Linux ARPHRD_NETLINK: the cooked "protocol" field is then a netlink family, not an
+// ethertype, and a family number could collide with nothing useful but is not IP either.
+constexpr std::uint16_t kArphrdNetlink = 824;
+
+constexpr std::size_t kSllHeader = 16;
+constexpr std::size_t kSll2Header = 20;
+
+// BSD address families as written by DLT_NULL/DLT_LOOP. AF_INET6 differs per OS:
+// 24 on NetBSD/OpenBSD, 28 on FreeBSD/DragonFly, 30 on macOS.
+constexpr std::uint32_t kBsdAfInet = 2;
+constexpr std::uint32_t kBsdAfInet6Net = 24;
+constexpr std::uint32_t kBsdAfInet6Free = 28;
+constexpr std::uint32_t kBsdAfInet6Darwin = 30;
+
+constexpr std::uint16_t kPppIpv4 = 0x0021;
+constexpr std::uint16_t kPppIpv6 = 0x0057;
+
+constexpr std::uint16_t kArpHwEthernet = 1;
+constexpr std::uint16_t kArpHwIeee802 = 6;  // same 6-byte MACs, sent by some stacks
+
+constexpr bool isVlanTag(std::uint16_t t) {
+  return t == kEtherVlan || t == kEtherQinQ || t == kEtherQinQOld;
+}
+
+// The cursor sits just after an ethertype field holding `type`. Strips stacked tags so that
+// `type` ends as the encapsulated protocol; the innermost tag's id is the one reported.
+Status stripVlanTags(core::Cursor& c, std::uint16_t& type, PacketView& out) {
+  while (isVlanTag(type)) {
+    if (out.vlanDepth >= kMaxVlanTags) return Status::Malformed;
+    const auto tci = c.be16();
+    if (!tci) return Status::Malformed;
+    const auto inner = c.be16();
+    if (!inner) return Status::Malformed;
+    out.vlan = static_cast<std::uint16_t>(*tci & 0x0fff);
+    ++out.vlanDepth;
+    type = *inner;
+  }
+  return Status::Ok;
+}
+
+// Shared tail of the ethertype-carrying link layers.
+Status continueWithEthertype(const Layer& frame, core::Cursor& c, std::uint16_t type,
+                             PacketView& out) {
+  if (const Status s = stripVlanTags(c, type, out); s != Status::Ok) return s;
+  return decodeEthertype(type, after(frame, static_cast<std::uint32_t>(c.position())), out);
+}
+
+Status decodeEthernet(const Layer& frame, PacketView& out) {
+  core::Cursor c(frame.bytes);
+  if (!c.skip(12)) return Status::Malformed;  // destination and source MAC
+  const auto type = c.be16();
+  if (!type) return Status::Malformed;
+  return continueWithEthertype(frame, c, *type, out);
+}
+
+Status decodeSll(const Layer& frame, PacketView& out) {
+  core::Cursor c(frame.bytes);
+  const auto hatype = c.peekBe16(2);
+  const auto proto = c.peekBe16(14);
+  if (!hatype || !proto || !c.skip(kSllHeader)) return Status::Malformed;
+  if (*hatype == kArphrdNetlink) return Status::NotIp;
+  return continueWithEthertype(frame, c, *proto, out);
+}
+
+Status decodeSll2(const Layer& frame, PacketView& out) {
+  core::Cursor c(frame.bytes);
+  const auto proto = c.peekBe16(0);
+  const auto hatype = c.peekBe16(8);
+  if (!proto || !hatype || !c.skip(kSll2Header)) return Status::Malformed;
+  if (*hatype == kArphrdNetlink) return Status::NotIp;
+  return continueWithEthertype(frame, c, *proto, out);
+}
+
+// Maps a BSD address family to an ethertype; 0 when it is not IP.
+constexpr std::uint16_t etherTypeForBsdAf(std::uint32_t af) {
+  switch (af) {
+    case kBsdAfInet: return kEtherIpv4;
+    case kBsdAfInet6Net:
+    case kBsdAfInet6Free:
+    case kBsdAfInet6Darwin: return kEtherIpv6;
+    default: return 0;
+  }
+}
+
+// DLT_NULL stores the family in the byte order of the machine that captured, which a file
+// does not record; the two readings cannot both be a known family, so try both.
+Status decodeNull(const Layer& frame, PacketView& out, bool networkOrderOnly) {
+  core::Cursor c(frame.bytes);
+  const auto be = c.peekBe32();
+  const auto le = c.le32();
+  if (!be || !le) return Status::Malformed;
+  std::uint16_t type = etherTypeForBsdAf(*be);
+  if (type == 0 && !networkOrderOnly) type = etherTypeForBsdAf(*le);
+  if (type == 0) return Status::NotIp;
+  return decodeEthertype(type, after(frame, 4), out);
+}
+
+Status decodeRawByVersion(const Layer& frame, PacketView& out) {
+  core::Cursor c(frame.bytes);
+  const auto first = c.peekU8();
+  if (!first) return Status::Malformed;
+  switch (*first >> 4) {
+    case 4: return decodeIpv4(frame, 0, out);
+    case 6: return decodeIpv6(frame, 0, out);
+    default: return Status::Malformed;
+  }
+}
+
+// RFC 1661/1662: the ff 03 address/control bytes may be absent (ACFC), and the protocol may
+// be compressed to one byte (PFC), recognisable because full protocol numbers are even in
+// their first byte and odd in their last.
+Status decodePpp(const Layer& frame, PacketView& out) {
+  core::Cursor c(frame.bytes);
+  if (c.peekU8(0) == std::uint8_t{0xff} && c.peekU8(1) == std::uint8_t{0x03}) c.skip(2);
+  const auto first = c.peekU8();
+  if (!first) return Status::Malformed;
+  std::uint16_t proto = 0;
+  if ((*first & 1) != 0) {
+    proto = *first;
+    c.skip(1);
+  } else {
+    const auto full = c.be16();
+    if (!full) return Status::Malformed;
+    proto = *full;
+  }
+  const Layer rest = after(frame, static_cast<std::uint32_t>(c.position()));
+  switch (proto) {
+    case kPppIpv4: return decodeIpv4(rest, 0, out);
+    case kPppIpv6: return decodeIpv6(rest, 0, out);
+    default: return Status::NotIp;
+  }
+}
+
+}  // namespace
+
+Status decodeLink(LinkType link, Layer frame, PacketView& out) {
+  switch (link) {
+    case LinkType::Ethernet: return decodeEthernet(frame, out);
+    case LinkType::Null: return decodeNull(frame, out, false);
+    case LinkType::Loop: return decodeNull(frame, out, true);
+    case LinkType::RawIp: return decodeRawByVersion(frame, out);
+    case LinkType::RawIpv4: return decodeIpv4(frame, 0, out);
+    case LinkType::RawIpv6: return decodeIpv6(frame, 0, out);
+    case LinkType::LinuxSll: return decodeSll(frame, out);
+    case LinkType::LinuxSll2: return decodeSll2(frame, out);
+    case LinkType::Ppp: return decodePpp(frame, out);
+    case LinkType::Unsupported: break;
+  }
+  return Status::Unsupported;
+}
+
+Status decodeEthertype(std::uint16_t etherType, Layer rest, PacketView& out) {
+  switch (etherType) {
+    case kEtherIpv4: return decodeIpv4(rest, 0, out);
+    case kEtherIpv6: return decodeIpv6(rest, 0, out);
+    case kEtherArp: return decodeArp(rest, out);
+    default: return Status::NotIp;  // includes 802.3 length fields (< 0x0600) before LLC
+  }
+}
+
+// Only Ethernet-style hardware addresses with IPv4 are tracked; ARP for other protocols is
+// well formed but not ours, while wrong address sizes for IPv4-over-Ethernet are corrupt.
+Status decodeArp(Layer l, PacketView& out) {
+  core::Cursor c(l.bytes);
+  const auto htype = c.be16();
+  const auto ptype = c.be16();
+  const auto hlen = c.u8();
+  const auto plen = c.u8();
+  const auto op = c.be16();
+  if (!htype || !ptype || !hlen || !plen || !op) return Status::Malformed;
+  if (*ptype != kEtherIpv4) return Status::NotIp;
+  if (*hlen != 6 || *plen != 4) return Status::Malformed;
+  if (*htype != kArpHwEthernet && *htype != kArpHwIeee802) return Status::NotIp;
+  const auto sha = c.take(6);
+  const auto spa = c.take(4);
+  const bool thaOk = c.skip(6);
+  const auto tpa = c.take(4);
+  if (!sha || !spa || !thaOk || !tpa) return Status::Malformed;
+  out.network = Network::Arp;
+  out.arpOp = *op;
+  for (std::size_t i = 0; i < out.arpSenderMac.size(); ++i) out.arpSenderMac[i] = (*sha)[i];
+  out.arpSenderIp = core::IpAddr::v4Bytes(*spa);
+  out.arpTargetIp = core::IpAddr::v4Bytes(*tpa);
+  out.src = out.arpSenderIp;
+  out.dst = out.arpTargetIp;
+  return Status::Ok;
+}
+
+}  // namespace rustnet::decode::detail

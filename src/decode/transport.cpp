@@ -1,0 +1,120 @@
+// Transport headers: TCP, UDP, ICMP/ICMPv6 (echo identifiers), and the payload view.
+#include <cstdint>
+
+#include "decode/layers.h"
+
+namespace rustnet::decode::detail {
+namespace {
+
+constexpr std::uint8_t kProtoIcmp = 1;
+constexpr std::uint8_t kProtoTcp = 6;
+constexpr std::uint8_t kProtoUdp = 17;
+constexpr std::uint8_t kProtoIcmpv6 = 58;
+
+constexpr std::uint32_t kTcpMinHeader = 20;
+constexpr std::uint32_t kUdpHeader = 8;
+constexpr std::uint32_t kIcmpHeader = 8;  // type, code, checksum, 4 type-specific bytes
+
+constexpr std::uint8_t kIcmpEchoReply = 0;
+constexpr std::uint8_t kIcmpEchoRequest = 8;
+constexpr std::uint8_t kIcmpv6EchoRequest = 128;
+constexpr std::uint8_t kIcmpv6EchoReply = 129;
+
+void setPayload(const Layer& l, std::uint32_t headerLen, PacketView& out) {
+  const Layer p = after(l, headerLen);
+  out.payload = p.bytes;
+  out.payloadWireLen = p.wireLen;
+}
+
+Status decodeTcp(const Layer& l, PacketView& out) {
+  core::Cursor c(l.bytes);
+  const auto sport = c.be16();
+  const auto dport = c.be16();
+  if (!sport || !dport) return Status::Malformed;
+  if (l.wireLen < kTcpMinHeader) return Status::Malformed;
+  out.sport = *sport;
+  out.dport = *dport;
+  const auto seq = c.be32();
+  const auto ack = c.be32();
+  const auto dataOffset = c.u8();
+  const auto flags = c.u8();
+  const auto window = c.be16();
+  std::uint32_t headerLen = 0;
+  if (dataOffset) {
+    headerLen = (*dataOffset >> 4) * 4u;
+    if (headerLen < kTcpMinHeader || headerLen > l.wireLen) return Status::Malformed;
+  }
+  if (!seq || !ack || !dataOffset || !flags || !window) {
+    out.transportTruncated = true;
+    return Status::Ok;
+  }
+  out.seq = *seq;
+  out.ack = *ack;
+  out.tcpFlags = *flags;
+  out.window = *window;
+  setPayload(l, headerLen, out);
+  return Status::Ok;
+}
+
+Status decodeUdp(const Layer& l, PacketView& out) {
+  core::Cursor c(l.bytes);
+  const auto sport = c.be16();
+  const auto dport = c.be16();
+  if (!sport || !dport) return Status::Malformed;
+  if (l.wireLen < kUdpHeader) return Status::Malformed;
+  out.sport = *sport;
+  out.dport = *dport;
+  const auto length = c.be16();
+  if (!length) {
+    out.transportTruncated = true;
+    return Status::Ok;
+  }
+  // In a first fragment the length covers the whole datagram, beyond this packet. Length 0
+  // is how IPv6 jumbograms say "see the IP length".
+  std::uint32_t udpWire = l.wireLen;
+  if (!l.partial && *length != 0) {
+    if (*length < kUdpHeader || *length > l.wireLen) return Status::Malformed;
+    udpWire = *length;
+  }
+  setPayload(clip(l, udpWire), kUdpHeader, out);
+  return Status::Ok;
+}
+
+Status decodeIcmp(const Layer& l, bool v6, PacketView& out) {
+  core::Cursor c(l.bytes);
+  const auto type = c.u8();
+  const auto code = c.u8();
+  if (!type || !code || l.wireLen < kIcmpHeader) return Status::Malformed;
+  out.icmpType = *type;
+  out.icmpCode = *code;
+  const bool echo = v6 ? (*type == kIcmpv6EchoRequest || *type == kIcmpv6EchoReply)
+                       : (*type == kIcmpEchoRequest || *type == kIcmpEchoReply);
+  if (echo) {
+    // Echo conversations are keyed by the identifier, so it plays the part of the ports.
+    const bool haveChecksum = c.skip(2);
+    const auto id = c.be16();
+    const auto seq = c.be16();
+    if (!haveChecksum || !id || !seq) return Status::Malformed;
+    out.icmpId = *id;
+    out.icmpSeq = *seq;
+  }
+  setPayload(l, kIcmpHeader, out);
+  return Status::Ok;
+}
+
+}  // namespace
+
+Status decodeTransport(std::uint8_t proto, Layer l, PacketView& out) {
+  switch (proto) {
+    case kProtoTcp: return decodeTcp(l, out);
+    case kProtoUdp: return decodeUdp(l, out);
+    case kProtoIcmp: return decodeIcmp(l, false, out);
+    case kProtoIcmpv6: return decodeIcmp(l, true, out);
+    default:
+      // IGMP, ESP, GRE, SCTP, "no next header" ...: tracked by protocol and addresses only.
+      setPayload(l, 0, out);
+      return Status::Ok;
+  }
+}
+
+}  // namespace rustnet::decode::detail
