@@ -59,6 +59,9 @@ enum class Verdict : std::uint8_t {
   NotMine,    // not this protocol after all (the analyzer set no facts): try another
   Malformed,  // this protocol, but the input is broken: counted, inspection stops, the
               // facts found so far are kept
+  Tunnel,     // this analyzer is finished and the following payloads carry another
+              // protocol (HTTP CONNECT → TLS): the Inspector probes again, and the protocol
+              // found inside replaces proto() once (Facts::openTunnel)
 };
 
 class Analyzer {

@@ -2,14 +2,30 @@
 
 #include <fmt/format.h>
 
-#include <variant>
 
 #include "core/text.h"
 
 namespace rustnet::dpi {
 
+// Each protocol's struct is allocated when first written: an HTTP CONNECT tunnel carries
+// both HttpFacts and the TlsFacts of what runs inside it; most connections carry one.
 struct Facts::Details {
-  std::variant<std::monostate, HttpFacts, TlsFacts, DnsFacts, SshFacts, QuicFacts> v;
+  std::unique_ptr<HttpFacts> http;
+  std::unique_ptr<TlsFacts> tls;
+  std::unique_ptr<DnsFacts> dns;
+  std::unique_ptr<SshFacts> ssh;
+  std::unique_ptr<QuicFacts> quic;
+
+  Details() = default;
+  Details(const Details& o)
+      : http(clone(o.http)), tls(clone(o.tls)), dns(clone(o.dns)), ssh(clone(o.ssh)),
+        quic(clone(o.quic)) {}
+  Details& operator=(const Details&) = delete;
+
+  template <typename T>
+  static std::unique_ptr<T> clone(const std::unique_ptr<T>& p) {
+    return p ? std::make_unique<T>(*p) : nullptr;
+  }
 };
 
 namespace {
@@ -36,15 +52,11 @@ Family familyOf(AppState s) {
 }
 
 template <typename T>
-const T* getIf(const std::unique_ptr<Facts::Details>& d) {
-  return d ? std::get_if<T>(&d->v) : nullptr;
-}
-
-template <typename T>
-T& getOrMake(std::unique_ptr<Facts::Details>& d) {
+T& getOrMake(std::unique_ptr<Facts::Details>& d, std::unique_ptr<T> Facts::Details::*member) {
   if (!d) d = std::make_unique<Facts::Details>();
-  if (T* t = std::get_if<T>(&d->v)) return *t;
-  return d->v.template emplace<T>();
+  auto& p = (*d).*member;
+  if (!p) p = std::make_unique<T>();
+  return *p;
 }
 
 }  // namespace
@@ -59,6 +71,7 @@ std::string_view appProtoName(AppProto p) {
     case AppProto::Mdns: return "mDNS";
     case AppProto::Llmnr: return "LLMNR";
     case AppProto::Ssh: return "SSH";
+    case AppProto::Ssdp: return "SSDP";
     case AppProto::Count: break;
   }
   return "";
@@ -133,6 +146,7 @@ Facts::Facts(const Facts& other)
     : proto_(other.proto_),
       state_(other.state_),
       idleHint_(other.idleHint_),
+      tunnelOpen_(other.tunnelOpen_),
       details_(other.details_ ? std::make_unique<Details>(*other.details_) : nullptr) {}
 
 Facts& Facts::operator=(const Facts& other) {
@@ -146,7 +160,10 @@ Facts& Facts::operator=(Facts&&) noexcept = default;
 Facts::~Facts() = default;
 
 bool Facts::setProto(AppProto p) {
-  if (proto_ == AppProto::Unknown) proto_ = p;
+  if (proto_ == AppProto::Unknown || (tunnelOpen_ && p != proto_)) {
+    proto_ = p;
+    tunnelOpen_ = false;
+  }
   return proto_ == p;
 }
 
@@ -157,16 +174,16 @@ bool Facts::advanceState(AppState s) {
   return true;
 }
 
-const HttpFacts* Facts::http() const { return getIf<HttpFacts>(details_); }
-const TlsFacts* Facts::tls() const { return getIf<TlsFacts>(details_); }
-const DnsFacts* Facts::dns() const { return getIf<DnsFacts>(details_); }
-const SshFacts* Facts::ssh() const { return getIf<SshFacts>(details_); }
-const QuicFacts* Facts::quic() const { return getIf<QuicFacts>(details_); }
-HttpFacts& Facts::http() { return getOrMake<HttpFacts>(details_); }
-TlsFacts& Facts::tls() { return getOrMake<TlsFacts>(details_); }
-DnsFacts& Facts::dns() { return getOrMake<DnsFacts>(details_); }
-SshFacts& Facts::ssh() { return getOrMake<SshFacts>(details_); }
-QuicFacts& Facts::quic() { return getOrMake<QuicFacts>(details_); }
+const HttpFacts* Facts::http() const { return details_ ? details_->http.get() : nullptr; }
+const TlsFacts* Facts::tls() const { return details_ ? details_->tls.get() : nullptr; }
+const DnsFacts* Facts::dns() const { return details_ ? details_->dns.get() : nullptr; }
+const SshFacts* Facts::ssh() const { return details_ ? details_->ssh.get() : nullptr; }
+const QuicFacts* Facts::quic() const { return details_ ? details_->quic.get() : nullptr; }
+HttpFacts& Facts::http() { return getOrMake(details_, &Details::http); }
+TlsFacts& Facts::tls() { return getOrMake(details_, &Details::tls); }
+DnsFacts& Facts::dns() { return getOrMake(details_, &Details::dns); }
+SshFacts& Facts::ssh() { return getOrMake(details_, &Details::ssh); }
+QuicFacts& Facts::quic() { return getOrMake(details_, &Details::quic); }
 
 std::string_view Facts::domain() const {
   if (const auto* t = tls()) return t->sni;

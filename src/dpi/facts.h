@@ -26,11 +26,12 @@ enum class AppProto : std::uint8_t {
   Mdns,
   Llmnr,
   Ssh,
+  Ssdp,  // HTTP-formatted discovery over UDP (M-SEARCH, NOTIFY); HttpFacts
   Count,  // keep last
 };
 inline constexpr std::size_t kAppProtoCount = static_cast<std::size_t>(AppProto::Count);
 // Name as shown to users and in JSON `dpi_protocol`: "HTTP", "HTTPS", "QUIC", "DNS", "mDNS",
-// "LLMNR", "SSH"; empty for Unknown.
+// "LLMNR", "SSH", "SSDP"; empty for Unknown.
 std::string_view appProtoName(AppProto p);
 
 // Application-level state (SPEC §2); None until an analyzer sets one.
@@ -162,16 +163,19 @@ public:
   // latest one set wins. nullopt: use the tracker's table.
   [[nodiscard]] std::optional<core::Duration> idleTimeoutHint() const { return idleHint_; }
 
-  // Sets the protocol when still Unknown; returns whether it is now `p`.
+  // Sets the protocol when still Unknown (or once after openTunnel()); returns whether it
+  // is now `p`.
   bool setProto(AppProto p);
+  // An HTTP CONNECT (or similar) tunnel was established: the next protocol found inside
+  // replaces this one as proto(); the outer protocol's details are kept.
+  void openTunnel() { tunnelOpen_ = true; }
   // Moves the state forward: allowed from None, or to a later state of the same protocol.
   // Returns whether the state changed.
   bool advanceState(AppState s);
   void setIdleTimeoutHint(core::Duration d) { idleHint_ = d; }
 
   // Per-protocol details: the const accessors return nullptr when absent; the mutable ones
-  // create the struct on first use. One connection holds one protocol's details; an analyzer
-  // writes only its own.
+  // create the struct on first use. An analyzer writes only its own protocol's struct.
   [[nodiscard]] const HttpFacts* http() const;
   [[nodiscard]] const TlsFacts* tls() const;
   [[nodiscard]] const DnsFacts* dns() const;
@@ -189,12 +193,13 @@ public:
   // empty when the protocol is unknown. Escaped: safe to print.
   [[nodiscard]] std::string summary() const;
 
-  struct Details;  // defined in facts.cpp: a variant over the structs above
+  struct Details;  // defined in facts.cpp: one pointer per protocol struct above
 
 private:
   AppProto proto_ = AppProto::Unknown;
   AppState state_ = AppState::None;
   std::optional<core::Duration> idleHint_;
+  bool tunnelOpen_ = false;
   // Allocated when an analyzer first records details, so that connections DPI knows
   // nothing about cost one pointer.
   std::unique_ptr<Details> details_;

@@ -71,6 +71,12 @@ bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
       finish();
       break;
     case Verdict::Monitor: monitoring_ = true; break;
+    case Verdict::Tunnel:
+      facts_.openTunnel();
+      analyzer_.reset();
+      rejected_ = 0;
+      probes_ = 0;
+      break;
     case Verdict::NeedMore:
     case Verdict::NotMine:
       if (!analyzer_) {
