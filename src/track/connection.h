@@ -25,6 +25,9 @@ enum class State : std::uint8_t {
 };
 // Upper-case name as shown to users ("SYN_SENT", "UDP_ACTIVE", ...).
 std::string_view stateName(State s);
+// True once the protocol itself has finished the conversation (both FINs sent, or a
+// reset): what is left is only a linger time, and leaving the table is a normal close.
+bool protocolEnded(State s);
 
 // Why a connection left the live table.
 enum class EndReason : std::uint8_t {
@@ -48,8 +51,8 @@ struct TcpInfo {
   std::uint32_t nextSeqRemote = 0;
   std::uint32_t retransmissions = 0;
   std::int64_t synNs = 0;           // time of the first SYN, for the handshake RTT
-  std::int64_t handshakeRttNs = 0;  // SYN → first ACK of the SYN-ACK (0 = unknown)
-  std::uint8_t flags = 0;           // bit set of what has been seen (see tcp_state.h)
+  std::int64_t handshakeRttNs = 0;  // see tcp_state.h for what is measured (0 = unknown)
+  std::uint16_t flags = 0;          // bit set of what has been seen (tcp_state.h, tcpseen)
 };
 
 struct Connection {
@@ -58,6 +61,9 @@ struct Connection {
   State state = State::Active;
   std::uint8_t icmpType = 0;  // last ICMP type seen, for a readable IcmpOther name
   std::uint64_t id = 0;       // unique within a run: stable handle for UIs and events
+  // Idle timeout chosen by a later stage that knows the application (DPI: a QUIC peer's
+  // max_idle_timeout, a DNS exchange...). Zero: the protocol/state table decides.
+  core::Duration timeoutHint;
 
   core::Timestamp firstSeen;
   core::Timestamp lastSeen;
@@ -70,6 +76,14 @@ struct Connection {
   [[nodiscard]] std::uint8_t proto() const { return key.proto; }
   [[nodiscard]] const core::Endpoint& local() const { return localIsA ? key.a : key.b; }
   [[nodiscard]] const core::Endpoint& remote() const { return localIsA ? key.b : key.a; }
+  [[nodiscard]] std::uint64_t totalPackets() const { return sent.packets + received.packets; }
 };
+
+// The readable name of an ICMP (proto 1) or ICMPv6 (proto 58) message type, upper case
+// like the states ("DEST_UNREACHABLE", "NEIGHBOR_SOLICITATION"); empty when unknown.
+std::string_view icmpTypeName(std::uint8_t proto, std::uint8_t type);
+// The label to show for `c` in `state` (usually Tracker::displayState): the state name,
+// except for ICMP rows that are not echo, which show the message type's name.
+std::string_view stateLabel(const Connection& c, State state);
 
 }  // namespace rustnet::track

@@ -1,8 +1,13 @@
 #pragma once
-// Idle timeouts by protocol and state (SPEC §2), in one place so that docs and code agree.
+// Idle timeouts by protocol and state (SPEC §2), in one place so that docs and code agree
+// (docs/connection-lifecycle.md describes the same table and the activity grace).
+#include <cstdint>
+
 #include "core/time.h"
 
 namespace rustnet::track {
+
+struct Connection;
 
 struct Timeouts {
   core::Duration tcpEstablished = core::Duration::seconds(300);
@@ -17,5 +22,23 @@ struct Timeouts {
   core::Duration arp = core::Duration::seconds(30);
   core::Duration other = core::Duration::seconds(60);
 };
+
+// Activity grace. A connection that only ever carried a packet or two (a scan probe, an
+// unanswered datagram, a lone ping) is dropped after half its base timeout; one that has
+// been busy for a while (at least kBusyPackets packets over at least kBusyAge) is kept for
+// twice its base timeout, since a quiet spell in a long conversation is more likely a
+// pause than its end. Linger states whose length the protocol fixes (TCP CLOSED and
+// TIME_WAIT) never get a grace.
+inline constexpr std::uint64_t kSparsePackets = 2;
+inline constexpr std::uint64_t kBusyPackets = 100;
+inline constexpr core::Duration kBusyAge = core::Duration::seconds(60);
+
+// The timeout from the table for `c`'s protocol and state, or c.timeoutHint when set.
+core::Duration baseTimeout(const Timeouts& t, const Connection& c);
+// baseTimeout with the activity grace applied: the idle time after which `c` expires.
+core::Duration idleTimeout(const Timeouts& t, const Connection& c);
+// A lower bound of idleTimeout over every connection that has no timeoutHint shorter than
+// it: connections idle for less than this need not be examined by an expiry sweep.
+core::Duration minIdleTimeout(const Timeouts& t);
 
 }  // namespace rustnet::track

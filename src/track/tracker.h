@@ -4,6 +4,7 @@
 // One Tracker belongs to one worker thread; nothing here is shared or locked.
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -61,8 +62,13 @@ public:
   Tracker(const Tracker&) = delete;
   Tracker& operator=(const Tracker&) = delete;
 
-  // Updates (or creates) the connection for a decoded packet with Status::Ok.
+  // Updates (or creates) the connection for a decoded packet with Status::Ok. Events for
+  // connections that this packet ends (an idle timeout noticed late, a reused TCP tuple,
+  // an eviction at the bound) are delivered before the new connection's onNew.
   void onPacket(const decode::PacketView& p);
+  // The same, for any decode status: only Ok packets are tracked; Fragment (non-first
+  // fragments carry no ports) is counted as untracked, other statuses are ignored.
+  void onPacket(const decode::PacketView& p, decode::Status status);
   // Removes connections whose idle timeout has passed at `now`. Cheap to call often: it
   // sweeps at most once per second of `now`.
   void expire(core::Timestamp now);
@@ -79,19 +85,27 @@ public:
   template <typename F>
   void forEach(F&& f) const;
 
+  // The live connection with this canonical key, or nullptr. Valid until the next call
+  // that may change the table (onPacket, expire, endAll).
+  [[nodiscard]] const Connection* find(const core::FlowKey& key) const;
+
   [[nodiscard]] std::size_t size() const;
   [[nodiscard]] const TrackerCounters& counters() const { return counters_; }
+  [[nodiscard]] const TrackerConfig& config() const { return config_; }
 
 private:
   const Connection* connectionAt(std::size_t slot) const;  // nullptr for free slots
   [[nodiscard]] std::size_t slotCount() const;
+  [[nodiscard]] bool expiredAt(const Connection& c, core::Timestamp now) const;
+  void end(std::uint32_t slot, EndReason why, core::Timestamp when);
 
   TrackerConfig config_;
   EventSink& sink_;
   std::unique_ptr<ConnectionTable> table_;
   TrackerCounters counters_;
   std::uint64_t nextId_;
-  std::int64_t lastSweepSecond_ = -1;
+  std::int64_t lastSweepSecond_ = std::numeric_limits<std::int64_t>::min();
+  core::Duration sweepHorizon_;  // connections idle for less than this cannot have expired
 };
 
 template <typename F>

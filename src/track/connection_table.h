@@ -1,0 +1,94 @@
+#pragma once
+// The bounded store behind a Tracker: connections live in a pool of fixed-size chunks
+// (addresses and slot numbers never move while a connection lives), found through an
+// open-addressing index keyed by the flow hash, and threaded on an intrusive list ordered
+// by last activity so that eviction and expiry start from the least recently active.
+//
+// Memory is allocated only when the pool gains a chunk or the index doubles, both of which
+// happen while admitting a new connection; the steady-state packet path never allocates.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/flow_key.h"
+#include "track/connection.h"
+
+namespace rustnet::track {
+
+class ConnectionTable {
+public:
+  using Slot = std::uint32_t;
+  static constexpr Slot kNoSlot = 0xffffffffu;
+  static constexpr std::size_t kChunkSlots = 1024;
+  // The index is kept at most half full: linear probing stays short at that load.
+  static constexpr std::size_t kMinIndexSize = 64;
+  // Slot numbers are 32-bit; a bound above this is clamped.
+  static constexpr std::size_t kMaxBound = std::size_t{1} << 30;
+
+  explicit ConnectionTable(std::size_t maxConnections);
+  ~ConnectionTable();
+  ConnectionTable(const ConnectionTable&) = delete;
+  ConnectionTable& operator=(const ConnectionTable&) = delete;
+
+  // `hash` must be key.hash(); callers compute it once per packet.
+  [[nodiscard]] Slot find(const core::FlowKey& key, std::uint64_t hash) const;
+  // Adds a default-constructed connection with `key`, most recently active. Preconditions:
+  // the key is absent and !full(). The new connection's fields are left to the caller.
+  Slot insert(const core::FlowKey& key, std::uint64_t hash);
+  // Removes the connection in `slot` (which must be live); the slot may be reused.
+  void erase(Slot slot);
+  // Marks `slot` as the most recently active.
+  void touch(Slot slot);
+
+  [[nodiscard]] Connection& at(Slot slot) { return slotRef(slot).conn; }
+  [[nodiscard]] const Connection& at(Slot slot) const { return slotRef(slot).conn; }
+  // nullptr when the slot is free or beyond the pool.
+  [[nodiscard]] const Connection* get(std::size_t slot) const;
+
+  // Least recently active first; kNoSlot when empty / at the end.
+  [[nodiscard]] Slot oldest() const { return lruTail_; }
+  [[nodiscard]] Slot newer(Slot slot) const { return slotRef(slot).newer; }
+  [[nodiscard]] Slot newest() const { return lruHead_; }
+
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] std::size_t bound() const { return bound_; }
+  [[nodiscard]] bool full() const { return size_ >= bound_; }
+  // Slots allocated so far (live or free): the range forEach-style walks cover.
+  [[nodiscard]] std::size_t slotCount() const { return chunks_.size() * kChunkSlots; }
+  [[nodiscard]] std::size_t indexSize() const { return index_.size(); }
+
+private:
+  struct Entry {
+    std::uint32_t slotPlusOne = 0;  // 0: empty
+    std::uint32_t tag = 0;          // upper 32 bits of the flow hash
+  };
+  struct SlotData {
+    Connection conn;
+    std::uint64_t hash = 0;
+    Slot newer = kNoSlot;  // towards the most recently active; free list link when free
+    Slot older = kNoSlot;
+    bool live = false;
+  };
+
+  SlotData& slotRef(Slot s) { return chunks_[s / kChunkSlots][s % kChunkSlots]; }
+  const SlotData& slotRef(Slot s) const { return chunks_[s / kChunkSlots][s % kChunkSlots]; }
+  [[nodiscard]] std::size_t home(std::uint32_t tag) const { return tag >> (32 - indexBits_); }
+  [[nodiscard]] std::size_t indexOf(Slot slot) const;  // position of `slot` in index_
+  void growIndex();
+  void placeInIndex(Entry e);
+  Slot allocateSlot();
+  void unlink(Slot s);
+  void pushNewest(Slot s);
+
+  std::size_t bound_;
+  std::size_t size_ = 0;
+  std::vector<std::unique_ptr<SlotData[]>> chunks_;
+  Slot freeHead_ = kNoSlot;
+  std::vector<Entry> index_;
+  unsigned indexBits_ = 0;
+  Slot lruHead_ = kNoSlot;  // most recently active
+  Slot lruTail_ = kNoSlot;  // least recently active
+};
+
+}  // namespace rustnet::track

@@ -1,0 +1,63 @@
+#include "track/timeouts.h"
+
+#include <algorithm>
+
+#include "track/connection.h"
+
+namespace rustnet::track {
+
+core::Duration baseTimeout(const Timeouts& t, const Connection& c) {
+  if (c.timeoutHint.ns > 0) return c.timeoutHint;
+  switch (c.state) {
+    case State::SynSent:
+    case State::SynRecv:
+      return t.tcpHandshake;
+    case State::Established:
+      return t.tcpEstablished;
+    case State::FinWait1:
+    case State::FinWait2:
+    case State::CloseWait:
+    case State::LastAck:
+      return t.tcpClosing;
+    case State::TimeWait:
+    case State::Closing:
+      return t.tcpTimeWait;
+    case State::Closed:
+      return t.tcpClosed;
+    case State::UdpActive:
+    case State::UdpIdle:
+    case State::UdpStale:
+      return t.udp;
+    case State::EchoRequest:
+    case State::EchoReply:
+    case State::IcmpOther:
+      return t.icmp;
+    case State::ArpRequest:
+    case State::ArpReply:
+      return t.arp;
+    case State::Active:
+      return t.other;
+  }
+  return t.other;
+}
+
+namespace {
+bool lingerState(State s) { return s == State::Closed || s == State::TimeWait; }
+}  // namespace
+
+core::Duration idleTimeout(const Timeouts& t, const Connection& c) {
+  const core::Duration base = baseTimeout(t, c);
+  if (lingerState(c.state)) return base;
+  const std::uint64_t packets = c.totalPackets();
+  if (packets <= kSparsePackets) return base / 2;
+  if (packets >= kBusyPackets && c.lastSeen - c.firstSeen >= kBusyAge) return base * 2;
+  return base;
+}
+
+core::Duration minIdleTimeout(const Timeouts& t) {
+  const core::Duration halved = std::min({t.tcpEstablished, t.tcpHandshake, t.tcpClosing,
+                                          t.tcpTimeWait, t.udp, t.icmp, t.arp, t.other}) / 2;
+  return std::min({halved, t.tcpClosed, t.tcpTimeWait});
+}
+
+}  // namespace rustnet::track

@@ -1,0 +1,198 @@
+#include "track/tracker.h"
+
+#include <algorithm>
+
+#include "track/connection_table.h"
+#include "track/packet_key.h"
+#include "track/tcp_state.h"
+
+namespace rustnet::track {
+
+namespace {
+
+std::int64_t floorSecond(core::Timestamp t) {
+  std::int64_t s = t.ns / 1'000'000'000;
+  if (t.ns % 1'000'000'000 < 0) --s;
+  return s;
+}
+
+State icmpState(const decode::PacketView& p, KeyKind kind) {
+  if (kind != KeyKind::IcmpEcho) return State::IcmpOther;
+  return isIcmpEchoRequest(p) ? State::EchoRequest : State::EchoReply;
+}
+
+}  // namespace
+
+Tracker::Tracker(TrackerConfig config, EventSink& sink)
+    : config_(std::move(config)),
+      sink_(sink),
+      table_(std::make_unique<ConnectionTable>(config_.maxConnections)),
+      nextId_(config_.idBase),
+      sweepHorizon_(minIdleTimeout(config_.timeouts)) {}
+
+Tracker::~Tracker() = default;
+
+std::size_t Tracker::size() const { return table_->size(); }
+std::size_t Tracker::slotCount() const { return table_->slotCount(); }
+const Connection* Tracker::connectionAt(std::size_t slot) const { return table_->get(slot); }
+
+const Connection* Tracker::find(const core::FlowKey& key) const {
+  const auto slot = table_->find(key, key.hash());
+  return slot == ConnectionTable::kNoSlot ? nullptr : &table_->at(slot);
+}
+
+core::Duration Tracker::idleTimeout(const Connection& c) const {
+  return track::idleTimeout(config_.timeouts, c);
+}
+
+bool Tracker::expiredAt(const Connection& c, core::Timestamp now) const {
+  return now - c.lastSeen > idleTimeout(c);
+}
+
+State Tracker::displayState(const Connection& c, core::Timestamp now) const {
+  switch (c.state) {
+    case State::UdpActive:
+    case State::UdpIdle:
+    case State::UdpStale: {
+      const core::Duration idle = now - c.lastSeen;
+      if (idle < config_.timeouts.udpActiveFor) return State::UdpActive;
+      if (idle < config_.timeouts.udpIdleFor) return State::UdpIdle;
+      return State::UdpStale;
+    }
+    default:
+      return c.state;
+  }
+}
+
+void Tracker::end(std::uint32_t slot, EndReason why, core::Timestamp when) {
+  sink_.onClosed(table_->at(slot), why, when);
+  switch (why) {
+    case EndReason::Closed: ++counters_.closed; break;
+    case EndReason::IdleTimeout: ++counters_.expired; break;
+    case EndReason::Evicted: ++counters_.evicted; break;
+    case EndReason::ForcedEnd: ++counters_.forcedEnd; break;
+  }
+  table_->erase(slot);
+}
+
+void Tracker::onPacket(const decode::PacketView& p, decode::Status status) {
+  if (status == decode::Status::Ok) {
+    onPacket(p);
+    return;
+  }
+  ++counters_.packets;
+  if (status == decode::Status::Fragment) ++counters_.untracked;
+}
+
+void Tracker::onPacket(const decode::PacketView& p) {
+  ++counters_.packets;
+  if (config_.ignoreLoopback && p.network != decode::Network::Arp && p.src.isLoopback() &&
+      p.dst.isLoopback()) {
+    ++counters_.ignoredLoopback;
+    return;
+  }
+  const std::optional<KeyedPacket> keyed = keyPacket(p);
+  if (!keyed) {
+    ++counters_.untracked;
+    return;
+  }
+  const std::uint64_t hash = keyed->key.hash();
+  auto slot = table_->find(keyed->key, hash);
+  if (slot != ConnectionTable::kNoSlot) {
+    const Connection& old = table_->at(slot);
+    // The sweep runs at most once a second; a packet must not revive what already expired.
+    if (expiredAt(old, p.ts)) {
+      end(slot, protocolEnded(old.state) ? EndReason::Closed : EndReason::IdleTimeout, p.ts);
+      slot = ConnectionTable::kNoSlot;
+    } else if (keyed->kind == KeyKind::Tcp && tcpStartsNewConnection(old, p.tcpFlags)) {
+      end(slot, EndReason::Closed, p.ts);
+      ++counters_.tcpReused;
+      slot = ConnectionTable::kNoSlot;
+    }
+  }
+
+  const bool created = slot == ConnectionTable::kNoSlot;
+  bool fromLocal = true;
+  if (created) {
+    if (table_->full()) end(table_->oldest(), EndReason::Evicted, p.ts);
+    slot = table_->insert(keyed->key, hash);
+    Connection& c = table_->at(slot);
+    fromLocal = senderIsLocal(p, *keyed, config_.localAddresses);
+    c.localIsA = fromLocal == keyed->srcIsA;
+    c.id = nextId_;
+    nextId_ += config_.idStride;
+    c.firstSeen = p.ts;
+    c.lastSeen = p.ts;
+    switch (keyed->kind) {
+      case KeyKind::Tcp: tcpStart(c, p.tcpFlags, fromLocal); break;
+      case KeyKind::Udp: c.state = State::UdpActive; break;
+      default: c.state = State::Active; break;  // the first packet sets the real state below
+    }
+  } else {
+    table_->touch(slot);
+  }
+
+  Connection& c = table_->at(slot);
+  fromLocal = keyed->srcIsA == c.localIsA;
+  DirectionCounters& dir = fromLocal ? c.sent : c.received;
+  ++dir.packets;
+  dir.bytes += p.wireLen;
+  (fromLocal ? c.rateOut : c.rateIn).add(p.ts, p.wireLen);
+  c.lastSeen = std::max(c.lastSeen, p.ts);
+
+  switch (keyed->kind) {
+    case KeyKind::Tcp:
+      if (tcpOnSegment(c, p, fromLocal).retransmission) {
+        ++c.tcp.retransmissions;
+        ++counters_.retransmissions;
+      }
+      break;
+    case KeyKind::Udp:
+      break;  // activity states are derived from lastSeen at display time
+    case KeyKind::IcmpEcho:
+    case KeyKind::IcmpOther:
+      c.icmpType = p.icmpType;
+      c.state = icmpState(p, keyed->kind);
+      break;
+    case KeyKind::Arp:
+      c.state = isArpRequest(p) ? State::ArpRequest : State::ArpReply;
+      break;
+    case KeyKind::OtherIp:
+      c.state = State::Active;
+      break;
+  }
+
+  ++counters_.tracked;
+  if (created) {
+    ++counters_.created;
+    sink_.onNew(c);
+  }
+}
+
+void Tracker::expire(core::Timestamp now) {
+  const std::int64_t second = floorSecond(now);
+  if (second == lastSweepSecond_) return;
+  lastSweepSecond_ = second;
+  // Oldest activity first; stop where nothing can have expired yet. (A connection with a
+  // timeoutHint below the horizon is caught by a later sweep, at most the horizon late.)
+  auto slot = table_->oldest();
+  while (slot != ConnectionTable::kNoSlot) {
+    const auto next = table_->newer(slot);
+    const Connection& c = table_->at(slot);
+    if (now - c.lastSeen <= sweepHorizon_) break;
+    if (expiredAt(c, now)) {
+      end(slot, protocolEnded(c.state) ? EndReason::Closed : EndReason::IdleTimeout, now);
+    }
+    slot = next;
+  }
+}
+
+void Tracker::endAll(core::Timestamp now) {
+  while (table_->size() > 0) {
+    const auto slot = table_->oldest();
+    const Connection& c = table_->at(slot);
+    end(slot, protocolEnded(c.state) ? EndReason::Closed : EndReason::ForcedEnd, now);
+  }
+}
+
+}  // namespace rustnet::track
