@@ -21,6 +21,11 @@ enum class Cap : std::uint8_t {
   SshBannerBytes,      // ssh kMaxSshBannerBytes
   SshKexinitBytes,     // ssh kMaxSshKexinitBytes
   SshNameList,         // ssh kMaxSshNameListBytes / kMaxSshAlgorithms
+  TlsHandshakeBytes,   // tls kMaxClientHelloBytes (one direction's first handshake message)
+  TlsReassemblyGaps,   // tls kMaxReassemblyRanges (holes in an out-of-order handshake)
+  QuicPacketsPerDatagram,  // quic kMaxQuicPacketsPerDatagram (coalesced packets walked)
+  QuicCryptoBytes,     // quic kMaxQuicCryptoBytes / kMaxReassemblyRanges (CRYPTO stream)
+  QuicDecryptions,     // quic kMaxQuicDecryptions (Initial packets decrypted per connection)
   Count,  // keep last
 };
 inline constexpr std::size_t kCapCount = static_cast<std::size_t>(Cap::Count);
@@ -28,7 +33,8 @@ inline constexpr std::size_t kCapCount = static_cast<std::size_t>(Cap::Count);
 inline constexpr std::array<std::string_view, kCapCount> kCapNames = {
     "inspected_packets", "probe_packets",    "http_header_bytes", "dns_pointer_hops",
     "dns_name_bytes",    "dns_answers",      "dns_tcp_bytes",     "ssh_banner_bytes",
-    "ssh_kexinit_bytes", "ssh_name_list",
+    "ssh_kexinit_bytes", "ssh_name_list",    "tls_handshake_bytes", "tls_reassembly_gaps",
+    "quic_packets_per_datagram", "quic_crypto_bytes", "quic_decryptions",
 };
 inline constexpr std::string_view capName(Cap c) {
   return kCapNames[static_cast<std::size_t>(c)];
