@@ -1,0 +1,244 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "engine/shard.h"
+#include "engine/worker.h"
+
+namespace rustnet::engine {
+
+namespace {
+constexpr auto kTickInterval = std::chrono::milliseconds(100);
+constexpr auto kStatsInterval = std::chrono::milliseconds(500);
+
+int resolveWorkers(int requested) {
+  if (requested >= 0) return requested;
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(1, cores - 1);
+}
+
+void waitBriefly(int& spins) {
+  if (++spins < 64) {
+    std::this_thread::yield();
+  } else {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+}  // namespace
+
+// Runs on the capture thread: hands each frame to its worker (or processes it inline).
+class Engine::Dispatcher final : public capture::FrameSink {
+public:
+  explicit Dispatcher(Engine& e) : e_(e) {}
+
+  void onFrame(const capture::Frame& f) override {
+    ++seen_;
+    if (e_.inlineMode_) {
+      e_.workers_[0]->handle(RecordView{RecordKind::Frame, f.ts, f.wireLen, f.data});
+      return;
+    }
+    std::size_t shard = 0;
+    const std::size_t n = e_.workers_.size();
+    if (n > 1) {
+      const decode::Status st = decode::decode(e_.linkType_, f.data, f.wireLen, f.ts, scratch_);
+      shard = static_cast<std::size_t>(shardHash(st, scratch_) % n);
+    }
+    FrameRing& ring = e_.workers_[shard]->ring();
+    if (f.data.size() > ring.maxRecord()) {
+      ++oversize_;
+      return;
+    }
+    int spins = 0;
+    while (!ring.tryWrite(RecordKind::Frame, f.ts, f.wireLen, f.data)) {
+      if (e_.live_) {
+        ++ourDropped_;  // never stall a live capture: the kernel would drop instead, unseen
+        return;
+      }
+      ring.publish();
+      waitBriefly(spins);
+    }
+  }
+
+  // Sends a control record to every worker, waiting for room.
+  void broadcast(RecordKind kind, core::Timestamp ts, bool mayDrop) {
+    for (auto& w : e_.workers_) {
+      if (e_.inlineMode_) {
+        w->handle(RecordView{kind, ts, 0, {}});
+        continue;
+      }
+      FrameRing& ring = w->ring();
+      int spins = 0;
+      while (!ring.tryWrite(kind, ts, 0, {})) {
+        if (mayDrop) break;
+        ring.publish();
+        waitBriefly(spins);
+      }
+      ring.publish();
+    }
+  }
+
+  void publish() {
+    if (e_.inlineMode_) {
+      e_.workers_[0]->serviceSnapshotRequest();
+    } else {
+      for (auto& w : e_.workers_) w->ring().publish();
+    }
+    e_.seen_.store(seen_, std::memory_order_relaxed);
+    e_.ourDropped_.store(ourDropped_, std::memory_order_relaxed);
+    e_.oversize_.store(oversize_, std::memory_order_relaxed);
+  }
+
+private:
+  Engine& e_;
+  decode::PacketView scratch_;
+  std::uint64_t seen_ = 0;
+  std::uint64_t ourDropped_ = 0;
+  std::uint64_t oversize_ = 0;
+};
+
+Engine::Engine(EngineConfig config) : config_(std::move(config)) {
+  if (!config_.readFile.empty()) {
+    source_ = capture::openFile(config_.readFile, config_.live.bpfFilter);
+  } else {
+    source_ = capture::openLive(config_.live);
+  }
+  sourceName_ = source_->name();
+  live_ = source_->isLive();
+  linkType_ = source_->linkType();
+
+  const int n = resolveWorkers(config_.workers);
+  inlineMode_ = (n == 0);
+  const std::size_t shards = inlineMode_ ? 1 : static_cast<std::size_t>(n);
+  for (std::size_t i = 0; i < shards; ++i) {
+    WorkerConfig wc;
+    wc.linkType = linkType_;
+    wc.live = live_;
+    wc.tracker = config_.tracker;
+    wc.tracker.maxConnections = std::max<std::size_t>(1, config_.tracker.maxConnections / shards);
+    wc.tracker.idBase = i + 1;
+    wc.tracker.idStride = shards;
+    wc.ringBytes = inlineMode_ ? 4096 : config_.ringBytesPerWorker;
+    workers_.push_back(std::make_unique<Worker>(std::move(wc)));
+  }
+  dispatcher_ = std::make_unique<Dispatcher>(*this);
+}
+
+Engine::~Engine() {
+  requestStop();
+  if (captureThread_.joinable()) {
+    // Keep draining so that workers blocked on a full event queue can finish.
+    std::vector<ConnectionEvent> sink;
+    while (!finished()) {
+      sink.clear();
+      drainEvents(sink);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    captureThread_.join();
+  }
+  for (auto& t : workerThreads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void Engine::start() {
+  if (!inlineMode_) {
+    for (auto& w : workers_) workerThreads_.emplace_back([wp = w.get()] { wp->run(); });
+  }
+  captureThread_ = std::thread([this] { captureLoop(); });
+}
+
+void Engine::requestStop() {
+  if (!stopRequested_.exchange(true) && source_) source_->breakLoop();
+}
+
+void Engine::captureLoop() {
+  using Clock = std::chrono::steady_clock;
+  auto lastTick = Clock::now();
+  auto lastStats = Clock::now();
+  core::SystemClock wall;
+  for (;;) {
+    capture::ReadStatus st = capture::ReadStatus::Stopped;
+    if (!stopRequested_.load(std::memory_order_relaxed)) {
+      st = source_->dispatch(config_.dispatchBatch, *dispatcher_);
+    }
+    dispatcher_->publish();
+    const auto now = Clock::now();
+    if (live_ && now - lastTick >= kTickInterval) {
+      dispatcher_->broadcast(RecordKind::Tick, wall.now(), /*mayDrop=*/true);
+      lastTick = now;
+    }
+    if (now - lastStats >= kStatsInterval) {
+      publishCaptureStats();
+      lastStats = now;
+    }
+    if (st == capture::ReadStatus::Ok) continue;
+    if (st == capture::ReadStatus::Error) sourceError_ = source_->lastError();
+    break;
+  }
+  publishCaptureStats();
+  // Files end at their last packet's time (the workers keep it); live runs end now.
+  dispatcher_->broadcast(RecordKind::Finish, live_ ? wall.now() : core::Timestamp{}, false);
+  dispatcher_->publish();
+  captureDone_.store(true, std::memory_order_release);
+}
+
+void Engine::publishCaptureStats() {
+  const capture::CaptureStats s = source_->stats();
+  kernelDropped_.store(s.kernelDropped, std::memory_order_relaxed);
+  ifaceDropped_.store(s.ifaceDropped, std::memory_order_relaxed);
+}
+
+std::size_t Engine::drainEvents(std::vector<ConnectionEvent>& out, std::size_t max) {
+  std::size_t n = 0;
+  for (auto& w : workers_) {
+    if (n >= max) break;
+    n += w->drainEvents(out, max - n);
+  }
+  return n;
+}
+
+bool Engine::finished() const {
+  if (!captureDone_.load(std::memory_order_acquire)) return false;
+  return std::all_of(workers_.begin(), workers_.end(),
+                     [](const auto& w) { return w->finished() && !w->hasPendingEvents(); });
+}
+
+void Engine::requestSnapshot() {
+  for (auto& w : workers_) w->requestSnapshot();
+}
+
+std::shared_ptr<const Snapshot> Engine::snapshot() const {
+  auto merged = std::make_shared<Snapshot>();
+  std::size_t total = 0;
+  std::vector<std::shared_ptr<const WorkerSnapshot>> parts;
+  for (const auto& w : workers_) {
+    parts.push_back(w->takeSnapshot());
+    if (parts.back()) total += parts.back()->rows.size();
+  }
+  merged->rows.reserve(total);
+  for (const auto& p : parts) {
+    if (!p) continue;
+    merged->asOf = std::max(merged->asOf, p->asOf);
+    merged->rows.insert(merged->rows.end(), p->rows.begin(), p->rows.end());
+    merged->stats.decode.add(p->decode);
+    addTrackerCounters(merged->stats.tracker, p->tracker);
+  }
+  merged->stats.liveConnections = merged->rows.size();
+  merged->stats.capture.seen = seen_.load(std::memory_order_relaxed);
+  merged->stats.capture.ourDropped = ourDropped_.load(std::memory_order_relaxed);
+  merged->stats.capture.oversize = oversize_.load(std::memory_order_relaxed);
+  merged->stats.capture.kernelDropped = kernelDropped_.load(std::memory_order_relaxed);
+  merged->stats.capture.ifaceDropped = ifaceDropped_.load(std::memory_order_relaxed);
+  return merged;
+}
+
+EngineStats Engine::stats() const { return snapshot()->stats; }
+
+std::optional<std::string> Engine::sourceError() const {
+  if (!captureDone_.load(std::memory_order_acquire)) return std::nullopt;
+  return sourceError_;
+}
+
+}  // namespace rustnet::engine

@@ -1,0 +1,100 @@
+#pragma once
+// The engine's public API: opens the source, runs the capture thread and the workers, and
+// lets one front end (JSON or UI) collect events and snapshots from its own thread.
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "capture/source.h"
+#include "engine/record.h"
+#include "engine/stats.h"
+#include "track/tracker.h"
+
+namespace rustnet::engine {
+
+struct EngineConfig {
+  // Exactly one source: a file to read, or live options.
+  std::string readFile;
+  capture::LiveOptions live;
+  // Worker threads; 0 runs decoding and tracking inline in the capture thread; negative
+  // picks cores - 1 (at least 1).
+  int workers = -1;
+  // Tracker settings; maxConnections is the total, split over the workers.
+  track::TrackerConfig tracker;
+  std::size_t ringBytesPerWorker = 32u << 20;
+  int dispatchBatch = 256;  // frames per pcap_dispatch call
+};
+
+// Merged view of every worker at (about) one moment.
+struct Snapshot {
+  core::Timestamp asOf;
+  std::vector<ConnectionRecord> rows;
+  EngineStats stats;
+};
+
+class Engine {
+public:
+  // Opens the source. Throws capture::CaptureError with a one-line message.
+  explicit Engine(EngineConfig config);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void start();
+  // Ends the run as if the source had ended: every open connection is reported. Callable
+  // from the front end thread at any time; idempotent.
+  void requestStop();
+
+  // Appends pending events (bounded by `max`) to `out`; returns how many.
+  std::size_t drainEvents(std::vector<ConnectionEvent>& out, std::size_t max = 4096);
+  // True once the source has ended, every worker has finished and every event was drained.
+  [[nodiscard]] bool finished() const;
+
+  // Asks every worker for a fresh snapshot; collect it later with snapshot().
+  void requestSnapshot();
+  // The newest snapshot of each worker, merged (empty before the first one arrives).
+  [[nodiscard]] std::shared_ptr<const Snapshot> snapshot() const;
+
+  // Counters so far (complete once finished()).
+  [[nodiscard]] EngineStats stats() const;
+  // Why the source ended early (a corrupt file, a read error); empty on a clean end.
+  [[nodiscard]] std::optional<std::string> sourceError() const;
+
+  [[nodiscard]] std::string sourceName() const { return sourceName_; }
+  [[nodiscard]] bool isLive() const { return live_; }
+  [[nodiscard]] decode::LinkType linkType() const { return linkType_; }
+  [[nodiscard]] int workerCount() const { return static_cast<int>(workers_.size()); }
+  [[nodiscard]] bool inlineMode() const { return inlineMode_; }
+
+private:
+  class Dispatcher;
+  void captureLoop();
+  void publishCaptureStats();
+
+  EngineConfig config_;
+  std::unique_ptr<capture::Source> source_;
+  std::string sourceName_;
+  bool live_ = false;
+  bool inlineMode_ = false;
+  decode::LinkType linkType_ = decode::LinkType::Unsupported;
+  std::vector<std::unique_ptr<class Worker>> workers_;
+  std::vector<std::thread> workerThreads_;
+  std::thread captureThread_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+
+  std::atomic<bool> stopRequested_{false};
+  std::atomic<bool> captureDone_{false};
+  // Written by the capture thread, read by the front end: plain counters, relaxed order.
+  std::atomic<std::uint64_t> seen_{0};
+  std::atomic<std::uint64_t> ourDropped_{0};
+  std::atomic<std::uint64_t> oversize_{0};
+  std::atomic<std::uint64_t> kernelDropped_{0};
+  std::atomic<std::uint64_t> ifaceDropped_{0};
+  std::optional<std::string> sourceError_;  // written before captureDone_ is released
+};
+
+}  // namespace rustnet::engine

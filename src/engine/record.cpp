@@ -1,0 +1,44 @@
+#include "engine/record.h"
+
+#include "engine/stats.h"
+#include "track/services.h"
+
+namespace rustnet::engine {
+
+ConnectionRecord makeRecord(const track::Tracker& tracker, const track::Connection& c,
+                            core::Timestamp now) {
+  ConnectionRecord r;
+  r.id = c.id;
+  r.proto = c.proto();
+  r.local = c.local();
+  r.remote = c.remote();
+  r.state = tracker.displayState(c, now);
+  r.stateLabel = std::string(track::stateLabel(c, r.state));
+  r.service = track::connectionService(c);
+  r.firstSeen = c.firstSeen;
+  r.lastSeen = c.lastSeen;
+  r.sent = c.sent;
+  r.received = c.received;
+  r.rateOutBps = c.rateOut.bytesPerSecond(now);
+  r.rateInBps = c.rateIn.bytesPerSecond(now);
+  r.retransmissions = c.tcp.retransmissions;
+  r.handshakeRttNs = c.tcp.handshakeRttNs;
+  r.idleTimeout = tracker.idleTimeout(c);
+  return r;
+}
+
+void addTrackerCounters(track::TrackerCounters& into, const track::TrackerCounters& c) {
+  into.packets += c.packets;
+  into.tracked += c.tracked;
+  into.ignoredLoopback += c.ignoredLoopback;
+  into.untracked += c.untracked;
+  into.created += c.created;
+  into.closed += c.closed;
+  into.expired += c.expired;
+  into.evicted += c.evicted;
+  into.forcedEnd += c.forcedEnd;
+  into.tcpReused += c.tcpReused;
+  into.retransmissions += c.retransmissions;
+}
+
+}  // namespace rustnet::engine

@@ -1,0 +1,47 @@
+#pragma once
+// A self-contained copy of what is known about one connection at one moment: what events
+// and snapshots carry from the workers to the front ends (which never see live tracker state).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/flow_key.h"
+#include "core/time.h"
+#include "track/connection.h"
+#include "track/tracker.h"
+
+namespace rustnet::engine {
+
+struct ConnectionRecord {
+  std::uint64_t id = 0;
+  std::uint8_t proto = 0;
+  core::Endpoint local;
+  core::Endpoint remote;
+  track::State state = track::State::Active;
+  std::string stateLabel;    // upper-case state, or the ICMP type's name
+  std::string_view service;  // static table storage; empty when unknown
+  core::Timestamp firstSeen;
+  core::Timestamp lastSeen;
+  track::DirectionCounters sent;
+  track::DirectionCounters received;
+  double rateOutBps = 0;  // bytes/s local → remote
+  double rateInBps = 0;
+  std::uint32_t retransmissions = 0;
+  std::int64_t handshakeRttNs = 0;
+  core::Duration idleTimeout;
+};
+
+ConnectionRecord makeRecord(const track::Tracker& tracker, const track::Connection& c,
+                            core::Timestamp now);
+
+struct ConnectionEvent {
+  enum class Kind : std::uint8_t { New, Closed };
+  Kind kind = Kind::New;
+  track::EndReason reason = track::EndReason::ForcedEnd;  // Closed only
+  core::Timestamp when;
+  ConnectionRecord record;
+};
+
+}  // namespace rustnet::engine

@@ -1,0 +1,29 @@
+#pragma once
+// Which worker owns a frame: a hash that is the same for both directions of a conversation
+// and agrees with how the tracker keys it (ports only for TCP/UDP, ARP by its addresses).
+#include <cstdint>
+
+#include "core/flow_key.h"
+#include "decode/packet.h"
+
+namespace rustnet::engine {
+
+inline std::uint64_t shardHash(decode::Status st, const decode::PacketView& v) {
+  if (st != decode::Status::Ok && st != decode::Status::Fragment) return 0;
+  core::Endpoint s{v.src, 0};
+  core::Endpoint d{v.dst, 0};
+  std::uint8_t proto = v.proto;
+  if (v.network == decode::Network::Arp) {
+    s.addr = v.arpSenderIp;
+    d.addr = v.arpTargetIp;
+    proto = core::proto::kArp;
+  } else if (st == decode::Status::Ok &&
+             (v.proto == core::proto::kTcp || v.proto == core::proto::kUdp)) {
+    s.port = v.sport;
+    d.port = v.dport;
+  }
+  bool srcIsA = false;
+  return core::FlowKey::make(proto, s, d, srcIsA).hash();
+}
+
+}  // namespace rustnet::engine

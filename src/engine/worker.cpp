@@ -1,0 +1,140 @@
+#include "engine/worker.h"
+
+#include <thread>
+
+namespace rustnet::engine {
+
+namespace {
+// Idle back-off: spin briefly (a busy file replay refills the ring within microseconds),
+// then sleep in growing steps so an idle live monitor costs almost nothing.
+class Backoff {
+public:
+  void idle() {
+    if (++spins_ < 64) {
+      std::this_thread::yield();
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(sleepUs_));
+    if (sleepUs_ < 2000) sleepUs_ *= 2;
+  }
+  void reset() {
+    spins_ = 0;
+    sleepUs_ = 50;
+  }
+
+private:
+  int spins_ = 0;
+  int sleepUs_ = 50;
+};
+}  // namespace
+
+Worker::Worker(WorkerConfig config)
+    : config_(std::move(config)),
+      ring_(config_.ringBytes),
+      tracker_(config_.tracker, *this),
+      events_(config_.eventQueue) {}
+
+Worker::~Worker() = default;
+
+void Worker::run() {
+  Backoff backoff;
+  auto visit = [this](const RecordView& r) { handle(r); };
+  while (!finished_.load(std::memory_order_relaxed)) {
+    const std::size_t n = ring_.consume(visit, 256);
+    serviceSnapshotRequest();
+    if (n == 0) {
+      backoff.idle();
+    } else {
+      backoff.reset();
+    }
+  }
+}
+
+void Worker::handle(const RecordView& r) {
+  switch (r.kind) {
+    case RecordKind::Frame:
+      onFrame(r);
+      break;
+    case RecordKind::Tick:
+      advanceClock(r.ts);
+      tracker_.expire(now_);
+      break;
+    case RecordKind::Finish:
+      advanceClock(r.ts);
+      tracker_.endAll(now_);
+      // A last snapshot so a front end that asks after the end sees the final counters.
+      snapshotWanted_.fetch_add(1, std::memory_order_relaxed);
+      serviceSnapshotRequest();
+      finished_.store(true, std::memory_order_release);
+      break;
+    case RecordKind::Wrap:
+      break;
+  }
+}
+
+void Worker::advanceClock(core::Timestamp t) {
+  if (t > now_) now_ = t;
+}
+
+void Worker::onFrame(const RecordView& r) {
+  decode_.bytes += r.wireLen;
+  const decode::Status st = decode::decode(config_.linkType, r.data, r.wireLen, r.ts, view_);
+  advanceClock(r.ts);
+  switch (st) {
+    case decode::Status::Ok:
+      ++decode_.ok;
+      tracker_.onPacket(view_);
+      break;
+    case decode::Status::Fragment: ++decode_.fragments; break;
+    case decode::Status::NotIp: ++decode_.notIp; break;
+    case decode::Status::Unsupported: ++decode_.unsupported; break;
+    case decode::Status::Malformed: ++decode_.malformed; break;
+  }
+  tracker_.expire(now_);
+}
+
+void Worker::serviceSnapshotRequest() {
+  const std::uint64_t wanted = snapshotWanted_.load(std::memory_order_acquire);
+  if (wanted == snapshotServed_) return;
+  snapshotServed_ = wanted;
+  auto snap = std::make_shared<WorkerSnapshot>();
+  snap->asOf = now_;
+  snap->rows.reserve(tracker_.size());
+  tracker_.forEach([&](const track::Connection& c) { snap->rows.push_back(makeRecord(tracker_, c, now_)); });
+  snap->decode = decode_;
+  snap->tracker = tracker_.counters();
+  snapshot_.store(std::move(snap), std::memory_order_release);
+}
+
+std::shared_ptr<const WorkerSnapshot> Worker::takeSnapshot() {
+  return snapshot_.load(std::memory_order_acquire);
+}
+
+void Worker::onNew(const track::Connection& c) {
+  push(ConnectionEvent{ConnectionEvent::Kind::New, track::EndReason::ForcedEnd, c.firstSeen,
+                       makeRecord(tracker_, c, now_)});
+}
+
+void Worker::onClosed(const track::Connection& c, track::EndReason why, core::Timestamp when) {
+  push(ConnectionEvent{ConnectionEvent::Kind::Closed, why, when, makeRecord(tracker_, c, when)});
+}
+
+void Worker::push(ConnectionEvent&& e) {
+  // Events are never dropped: when the front end lags, the worker waits for it (a live
+  // capture then backs up into the ring, where drops are counted).
+  Backoff backoff;
+  while (!events_.tryPush(std::move(e))) backoff.idle();
+}
+
+std::size_t Worker::drainEvents(std::vector<ConnectionEvent>& out, std::size_t max) {
+  std::size_t n = 0;
+  while (n < max) {
+    auto e = events_.tryPop();
+    if (!e) break;
+    out.push_back(std::move(*e));
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace rustnet::engine

@@ -1,0 +1,80 @@
+#include "output/events.h"
+
+#include "core/flow_key.h"
+#include "output/json_line.h"
+
+namespace rustnet::output {
+
+namespace {
+bool hasPorts(std::uint8_t proto) { return proto == core::proto::kTcp || proto == core::proto::kUdp; }
+bool isIcmp(std::uint8_t proto) { return proto == core::proto::kIcmp || proto == core::proto::kIcmpv6; }
+
+std::string_view eventName(engine::ConnectionEvent::Kind k) {
+  return k == engine::ConnectionEvent::Kind::New ? "new_connection" : "connection_closed";
+}
+}  // namespace
+
+std::string formatEvent(const engine::ConnectionEvent& e) {
+  const engine::ConnectionRecord& r = e.record;
+  JsonLine j;
+  j.str("timestamp", core::toRfc3339(e.when))
+      .str("event", eventName(e.kind))
+      .num("connection_id", r.id)
+      .str("protocol", core::protoName(r.proto))
+      .str("source_ip", r.local.addr.toString());
+  if (hasPorts(r.proto)) j.num("source_port", std::uint64_t{r.local.port});
+  j.str("destination_ip", r.remote.addr.toString());
+  if (hasPorts(r.proto)) j.num("destination_port", std::uint64_t{r.remote.port});
+  if (isIcmp(r.proto) && r.local.port != 0) j.num("icmp_id", std::uint64_t{r.local.port});
+  j.str("state", r.stateLabel);
+  if (!r.service.empty()) {
+    j.str("service_name", r.service);
+  } else {
+    j.null("service_name");
+  }
+  if (e.kind == engine::ConnectionEvent::Kind::Closed) {
+    j.str("end_reason", track::endReasonName(e.reason))
+        .num("bytes_sent", r.sent.bytes)
+        .num("bytes_received", r.received.bytes)
+        .num("packets_sent", r.sent.packets)
+        .num("packets_received", r.received.packets)
+        .num("duration_secs", (r.lastSeen - r.firstSeen).secondsF())
+        .str("first_seen", core::toRfc3339(r.firstSeen))
+        .str("last_seen", core::toRfc3339(r.lastSeen));
+    if (r.proto == core::proto::kTcp) {
+      j.num("tcp_retransmissions", std::uint64_t{r.retransmissions});
+      if (r.handshakeRttNs > 0) j.num("tcp_handshake_rtt_ms", static_cast<double>(r.handshakeRttNs) / 1e6);
+    }
+  }
+  return std::move(j).finish();
+}
+
+std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
+  JsonLine j;
+  j.str("timestamp", core::toRfc3339(run.ended))
+      .str("event", "summary")
+      .str(run.live ? "interface" : "file", run.source)
+      .num("elapsed_secs", (run.finished - run.started).secondsF())
+      .num("packets_seen", s.capture.seen)
+      .num("bytes_seen", s.decode.bytes)
+      .num("packets_decoded", s.decode.ok)
+      .num("packets_malformed", s.decode.malformed)
+      .num("packets_fragments", s.decode.fragments)
+      .num("packets_not_ip", s.decode.notIp)
+      .num("packets_unsupported_link", s.decode.unsupported)
+      .num("packets_dropped_kernel", s.capture.kernelDropped)
+      .num("packets_dropped_interface", s.capture.ifaceDropped)
+      .num("packets_dropped_ours", s.capture.ourDropped + s.capture.oversize)
+      .num("packets_ignored_loopback", s.tracker.ignoredLoopback)
+      .num("connections_created", s.tracker.created)
+      .num("connections_closed", s.tracker.closed)
+      .num("connections_expired", s.tracker.expired)
+      .num("connections_evicted", s.tracker.evicted)
+      .num("connections_forced_end", s.tracker.forcedEnd)
+      .num("connections_reused", s.tracker.tcpReused)
+      .num("tcp_retransmissions", s.tracker.retransmissions);
+  if (!run.error.empty()) j.str("source_error", run.error);
+  return std::move(j).finish();
+}
+
+}  // namespace rustnet::output

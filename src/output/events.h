@@ -1,0 +1,24 @@
+#pragma once
+// The NDJSON event schema: one object per line. Field names follow RustNet's so that
+// existing scripts carry over; "source" is always the local side (SPEC §2).
+#include <string>
+
+#include "engine/engine.h"
+#include "engine/record.h"
+#include "engine/stats.h"
+
+namespace rustnet::output {
+
+std::string formatEvent(const engine::ConnectionEvent& e);
+
+struct RunInfo {
+  std::string source;  // interface or file
+  bool live = false;
+  core::Timestamp started;   // wall clock at start
+  core::Timestamp finished;  // wall clock at the end
+  core::Timestamp ended;     // the summary's timestamp: packet time for files
+  std::string error;   // why the source ended early; empty when it did not
+};
+std::string formatSummary(const engine::EngineStats& s, const RunInfo& run);
+
+}  // namespace rustnet::output

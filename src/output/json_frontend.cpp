@@ -1,0 +1,66 @@
+#include "output/json_frontend.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "output/events.h"
+
+namespace rustnet::output {
+
+bool EventWriter::write(const std::string& line) {
+  if (out_ != nullptr && !failed_) {
+    if (std::fwrite(line.data(), 1, line.size(), out_) != line.size()) failed_ = true;
+  }
+  if (log_.isOpen() && !log_.write(line)) failed_ = true;
+  return !failed_;
+}
+
+void EventWriter::flush() {
+  if (out_ != nullptr && std::fflush(out_) != 0) failed_ = true;
+}
+
+RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic<bool>& stop) {
+  RunResult result;
+  const core::Timestamp started = core::SystemClock().now();
+  std::vector<engine::ConnectionEvent> batch;
+  batch.reserve(4096);
+  bool stopping = false;
+  for (;;) {
+    if (!stopping && (stop.load(std::memory_order_relaxed) || result.outputFailed)) {
+      // A closed stdout (consumer gone) ends the run like a signal: nothing more can be said.
+      engine.requestStop();
+      stopping = true;
+    }
+    const bool done = engine.finished();  // read before draining: no event can follow it
+    batch.clear();
+    engine.drainEvents(batch);
+    for (const auto& e : batch) {
+      if (!writer.write(formatEvent(e))) result.outputFailed = true;
+    }
+    if (!batch.empty()) writer.flush();
+    if (done && batch.empty()) break;
+    if (batch.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  engine.requestSnapshot();
+  RunInfo run;
+  run.source = engine.sourceName();
+  run.live = engine.isLive();
+  run.started = started;
+  const auto snap = engine.snapshot();
+  run.finished = core::SystemClock().now();
+  // A file's summary is stamped with its last packet's time, like its events.
+  run.ended = engine.isLive() || snap->asOf.isZero() ? run.finished : snap->asOf;
+  result.sourceError = engine.sourceError();
+  if (result.sourceError) run.error = *result.sourceError;
+  engine::EngineStats stats = snap->stats;
+  if (!writer.write(formatSummary(stats, run))) result.outputFailed = true;
+  writer.flush();
+  spdlog::info("run ended: {} packets seen, {} connections created", stats.capture.seen,
+               stats.tracker.created);
+  return result;
+}
+
+}  // namespace rustnet::output

@@ -1,0 +1,38 @@
+#pragma once
+// The headless front end (--json): drains engine events as NDJSON to stdout (and to a
+// --json-log file), ends with a summary line. Returns when the engine has finished.
+#include <atomic>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "engine/engine.h"
+#include "output/private_file.h"
+
+namespace rustnet::output {
+
+// Outcome of a run, for the exit status and the final error line.
+struct RunResult {
+  bool outputFailed = false;  // stdout closed or a write failed
+  std::optional<std::string> sourceError;
+};
+
+class EventWriter {
+public:
+  // `out` may be null (UI runs that only log to a file); `log` may be closed.
+  EventWriter(std::FILE* out, PrivateFile log) : out_(out), log_(std::move(log)) {}
+  // Writes one line to every destination. False once a destination has failed.
+  bool write(const std::string& line);
+  void flush();
+
+private:
+  std::FILE* out_;
+  PrivateFile log_;
+  bool failed_ = false;
+};
+
+// `stop` is set from a signal handler (SIGINT/SIGTERM): the run then ends as at the end of a
+// file, reporting every open connection.
+RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic<bool>& stop);
+
+}  // namespace rustnet::output
