@@ -169,7 +169,7 @@ TEST(NetnsCapture, ReportsExactlyTheTrafficMade) {
   // The client port is ephemeral: find the rows by destination port.
   auto byDport = [&](std::uint64_t port) -> json {
     for (const auto& [k, e] : closed) {
-      if (e.value("destination_port", 0) == port) return e;
+      if (e.value("destination_port", std::uint64_t{0}) == port) return e;
     }
     return {};
   };
