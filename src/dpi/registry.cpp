@@ -8,12 +8,14 @@ namespace rustnet::dpi {
 namespace http { extern const AnalyzerEntry kEntry; }
 namespace dns { extern const AnalyzerEntry kEntry; }
 namespace ssh { extern const AnalyzerEntry kEntry; }
+namespace tls { extern const AnalyzerEntry kEntry; }
 
 namespace {
 // Priority order for equal confidence. Content-recognised protocols first.
 constexpr auto kAnalyzers = std::to_array<const AnalyzerEntry*>({
     &http::kEntry,
     &ssh::kEntry,
+    &tls::kEntry,
     &dns::kEntry,
 });
 static_assert(kAnalyzers.size() <= kMaxAnalyzers);
