@@ -2,7 +2,9 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
+#include <fstream>
 #include <cstdio>
 #include <cstdlib>
 
@@ -61,6 +63,52 @@ CommandResult runCommand(const std::string& command) {
   const int st = pclose(p);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   return r;
+}
+
+}  // namespace rustnet::test
+
+namespace rustnet::test {
+
+TruthTable readTruth() {
+  TruthTable t;
+  const auto dir = pcapDir();
+  if (dir.empty()) return t;
+  std::ifstream in(dir / "truth.tsv");
+  std::string line;
+  std::vector<std::string> header;
+  auto split = [](const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t tab = s.find('\t', start);
+      out.push_back(s.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    return out;
+  };
+  if (!std::getline(in, line)) return t;
+  header = split(line);
+  while (std::getline(in, line)) {
+    const auto cells = split(line);
+    if (cells.empty() || cells[0].empty()) continue;
+    auto& row = t[cells[0]];
+    for (std::size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
+  }
+  return t;
+}
+
+std::vector<std::filesystem::path> captureFiles() {
+  std::vector<std::filesystem::path> files;
+  const auto dir = pcapDir();
+  if (dir.empty()) return files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    const std::string name = e.path().filename().string();
+    if (name.find(".pcap") != std::string::npos) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace rustnet::test

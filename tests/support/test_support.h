@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,15 @@ struct CommandResult {
   std::string out;
 };
 CommandResult runCommand(const std::string& command);
+
+}  // namespace rustnet::test
+
+namespace rustnet::test {
+
+// ../shared/pcaps/truth.tsv as file name → column → value; empty when absent.
+using TruthTable = std::map<std::string, std::map<std::string, std::string>>;
+TruthTable readTruth();
+// Capture files in pcapDir() (every *.pcap, *.pcapng, *.gz, *.pcapng.1), sorted by name.
+std::vector<std::filesystem::path> captureFiles();
 
 }  // namespace rustnet::test
