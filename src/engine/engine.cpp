@@ -35,6 +35,7 @@ public:
 
   void onFrame(const capture::Frame& f) override {
     ++seen_;
+    if (f.ts > lastTs_) lastTs_ = f.ts;
     if (e_.inlineMode_) {
       e_.workers_[0]->handle(RecordView{RecordKind::Frame, f.ts, f.wireLen, f.data});
       return;
@@ -59,7 +60,15 @@ public:
       ring.publish();
       waitBriefly(spins);
     }
+    // Files: every shard follows the same packet clock, so that expiry does not depend on
+    // how many workers there are (a quiet shard would otherwise keep stale connections).
+    if (!e_.live_ && n > 1 && lastTs_.ns / kFileTickNs != lastTickTs_.ns / kFileTickNs) {
+      lastTickTs_ = lastTs_;
+      broadcast(RecordKind::Tick, lastTs_, false);
+    }
   }
+
+  [[nodiscard]] core::Timestamp lastTs() const { return lastTs_; }
 
   // Sends a control record to every worker, waiting for room.
   void broadcast(RecordKind kind, core::Timestamp ts, bool mayDrop) {
@@ -93,6 +102,9 @@ public:
 private:
   Engine& e_;
   decode::PacketView scratch_;
+  static constexpr std::int64_t kFileTickNs = 1'000'000'000;
+  core::Timestamp lastTs_;
+  core::Timestamp lastTickTs_;
   std::uint64_t seen_ = 0;
   std::uint64_t ourDropped_ = 0;
   std::uint64_t oversize_ = 0;
@@ -178,8 +190,8 @@ void Engine::captureLoop() {
     break;
   }
   publishCaptureStats();
-  // Files end at their last packet's time (the workers keep it); live runs end now.
-  dispatcher_->broadcast(RecordKind::Finish, live_ ? wall.now() : core::Timestamp{}, false);
+  // Files end at their last packet's time; live runs end now.
+  dispatcher_->broadcast(RecordKind::Finish, live_ ? wall.now() : dispatcher_->lastTs(), false);
   dispatcher_->publish();
   captureDone_.store(true, std::memory_order_release);
 }
