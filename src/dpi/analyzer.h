@@ -28,7 +28,14 @@ struct FlowInfo {
   Transport transport = Transport::Tcp;
   std::uint16_t localPort = 0;
   std::uint16_t remotePort = 0;
+  // Whether the local side opened the connection (sent the first SYN or datagram). Where the
+  // tracker cannot tell, the side with the higher (ephemeral) port is taken as the client.
+  // SSH uses it to tell the client's banner and KEXINIT from the server's.
+  bool localIsClient = true;
 
+  [[nodiscard]] constexpr Direction clientToServer() const {
+    return localIsClient ? Direction::Outbound : Direction::Inbound;
+  }
   [[nodiscard]] constexpr bool eitherPort(std::uint16_t p) const {
     return localPort == p || remotePort == p;
   }

@@ -1,11 +1,177 @@
 #include "dpi/dns/dns_analyzer.h"
 
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "core/text.h"
+#include "dpi/dns/dns_message.h"
+#include "dpi/facts.h"
+#include "dpi/stream.h"
+
 namespace rustnet::dpi::dns {
 namespace {
-Confidence probe(const FlowInfo&, const Segment&) { return Confidence::None; }
-std::unique_ptr<Analyzer> create(const FlowInfo&) { return nullptr; }
+
+constexpr std::uint16_t kDnsPort = 53;
+constexpr std::uint16_t kMdnsPort = 5353;
+constexpr std::uint16_t kLlmnrPort = 5355;
+
+AppProto protoFor(const FlowInfo& flow) {
+  if (flow.eitherPort(kDnsPort)) return AppProto::Dns;
+  if (flow.eitherPort(kMdnsPort)) return AppProto::Mdns;
+  if (flow.eitherPort(kLlmnrPort)) return AppProto::Llmnr;
+  return AppProto::Dns;  // a standard query on another port (looksLikeStandardQuery)
+}
+
+class DnsAnalyzer final : public Analyzer {
+public:
+  explicit DnsAnalyzer(const FlowInfo& flow)
+      : tcp_(flow.transport == Transport::Tcp), proto_(protoFor(flow)) {}
+
+  Verdict feed(const Segment& seg, Context& ctx) override;
+
+private:
+  // DNS over TCP (RFC 1035 §4.2.2): each message behind a 2-byte length.
+  struct TcpSide {
+    StreamOrder order;
+    std::array<std::uint8_t, 2> prefix{};
+    std::uint8_t prefixHave = 0;
+    std::size_t want = 0;  // bytes of the current message kept (≤ kMaxDnsTcpMessageBytes)
+    std::size_t skip = 0;  // bytes of the current message (or lost stream) passed over
+    std::vector<std::uint8_t> buf;
+    bool lost = false;  // a gap broke the framing: nothing more is read on this side
+  };
+
+  Verdict message(core::Bytes msg, Context& ctx);
+  Verdict feedTcp(TcpSide& side, core::Bytes data, Context& ctx);
+
+  bool tcp_;
+  AppProto proto_;
+  Message msg_;
+  TcpSide sides_[2];
+};
+
+Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx) {
+  const ParseStatus st = parseMessage(bytes, msg_, ctx.counters);
+  const bool mine = ctx.facts.proto() == proto_;
+  if (st == ParseStatus::NotDns || (!mine && !plausibleHeader(msg_.header, bytes.size()))) {
+    return mine ? Verdict::Malformed : Verdict::NotMine;
+  }
+  if (!ctx.facts.setProto(proto_)) return Verdict::NotMine;
+
+  auto& d = ctx.facts.dns();
+  const Header& h = msg_.header;
+  const auto takeQuestion = [&] {
+    d.id = h.id;
+    d.qname = core::capWireString(msg_.qname);
+    d.qtype = msg_.qtype;
+  };
+  if (!h.isResponse()) {
+    if (!d.querySeen && !d.responseSeen) {
+      takeQuestion();
+      d.querySeen = true;
+    }
+    ctx.facts.advanceState(AppState::DnsQuery);
+  } else if (!d.responseSeen && (!d.querySeen || d.id == h.id)) {
+    // The response to the first query (or the first response when its query was missed).
+    if (!d.querySeen && msg_.hasQuestion) takeQuestion();
+    if (!d.querySeen) d.id = h.id;
+    d.responseSeen = true;
+    d.rcode = h.rcode();
+    d.answerCount = h.anCount;
+    d.answers = msg_.answers;
+    ctx.facts.advanceState(AppState::DnsResponse);
+  }
+  if (st == ParseStatus::Malformed) return Verdict::Malformed;
+  return d.responseSeen ? Verdict::Done : Verdict::NeedMore;
+}
+
+Verdict DnsAnalyzer::feedTcp(TcpSide& side, core::Bytes data, Context& ctx) {
+  // Every pass consumes at least one byte, so a segment is walked in bounded time however
+  // many messages it holds.
+  while (!data.empty() && !side.lost) {
+    if (side.skip > 0) {
+      const std::size_t n = std::min(side.skip, data.size());
+      side.skip -= n;
+      data = data.subspan(n);
+      continue;
+    }
+    if (side.prefixHave < 2) {
+      side.prefix[side.prefixHave++] = data[0];
+      data = data.subspan(1);
+      if (side.prefixHave == 2) {
+        const std::size_t len = (std::size_t{side.prefix[0]} << 8) | side.prefix[1];
+        side.want = std::min(len, kMaxDnsTcpMessageBytes);
+        side.skip = 0;
+        if (len > side.want) ctx.counters.capHit(Cap::DnsTcpBytes);
+        if (len < kDnsHeaderBytes) {
+          if (ctx.facts.proto() != proto_) return Verdict::NotMine;
+          return Verdict::Malformed;
+        }
+      }
+      continue;
+    }
+    core::Bytes whole;
+    if (side.buf.empty() && data.size() >= side.want) {
+      whole = data.first(side.want);  // the common case: no copy
+      data = data.subspan(side.want);
+    } else {
+      const std::size_t n = std::min(side.want - side.buf.size(), data.size());
+      side.buf.insert(side.buf.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+      data = data.subspan(n);
+      if (side.buf.size() < side.want) break;
+      whole = side.buf;
+    }
+    const std::size_t len = (std::size_t{side.prefix[0]} << 8) | side.prefix[1];
+    side.skip = len - side.want;
+    side.prefixHave = 0;
+    const Verdict v = message(whole, ctx);
+    side.buf.clear();
+    if (v != Verdict::NeedMore) return v;
+  }
+  return Verdict::NeedMore;
+}
+
+Verdict DnsAnalyzer::feed(const Segment& seg, Context& ctx) {
+  if (!tcp_) return message(seg.data, ctx);
+  TcpSide& side = sides_[static_cast<std::size_t>(seg.dir)];
+  const auto acc = side.order.accept(seg.tcpSeq, seg.data);
+  if (acc.gap) {
+    side.lost = true;
+    side.buf.clear();
+    side.buf.shrink_to_fit();
+  }
+  const Verdict v = feedTcp(side, acc.data, ctx);
+  if (v == Verdict::NeedMore && sides_[0].lost && sides_[1].lost) {
+    return ctx.facts.proto() == proto_ ? Verdict::Done : Verdict::NotMine;
+  }
+  return v;
+}
+
+Confidence probe(const FlowInfo& flow, const Segment& seg) {
+  const bool known = flow.eitherPort(kDnsPort) || flow.eitherPort(kMdnsPort) ||
+                     flow.eitherPort(kLlmnrPort);
+  if (flow.transport == Transport::Udp) {
+    if (!known) return looksLikeStandardQuery(seg.data) ? Confidence::Port : Confidence::None;
+    const auto h = parseHeader(seg.data);
+    return h && plausibleHeader(*h, seg.data.size()) ? Confidence::Port : Confidence::None;
+  }
+  if (!flow.eitherPort(kDnsPort) && !flow.eitherPort(kLlmnrPort)) return Confidence::None;
+  // A first segment may carry only the length prefix; judge the header when it is there.
+  core::Cursor c(seg.data);
+  const auto len = c.be16();
+  if (!len) return Confidence::Port;
+  const auto h = parseHeader(c.rest());
+  if (!h) return *len >= kDnsHeaderBytes ? Confidence::Port : Confidence::None;
+  return plausibleHeader(*h, *len) ? Confidence::Port : Confidence::None;
+}
+
+std::unique_ptr<Analyzer> create(const FlowInfo& flow) {
+  return std::make_unique<DnsAnalyzer>(flow);
+}
+
 }  // namespace
 
-const AnalyzerEntry kEntry{"dns", transports::kTcp, &probe, &create};
+const AnalyzerEntry kEntry{"dns", transports::kBoth, &probe, &create};
 
 }  // namespace rustnet::dpi::dns
