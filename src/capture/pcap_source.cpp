@@ -44,9 +44,14 @@ std::string cleanPcapMessage(std::string message) {
   }
   while (!out.empty() && (out.back() == '.' || out.back() == ':')) out.pop_back();
   replaceAll(out, "truncated dump file; ", "capture file is truncated: ");
+  replaceAll(out, "truncated pcapng dump file; ", "pcapng capture file is truncated: ");
   replaceAll(out, "error reading dump file", "read error");
   replaceAll(out, "dump file", "capture file");
   replaceAll(out, "savefile", "capture file");
+  if (out.find("different from the") != std::string::npos &&
+      out.find("of the first interface") != std::string::npos) {
+    out += " (libpcap reads a pcapng file only while its interfaces match the first one)";
+  }
   return out;
 }
 
@@ -92,6 +97,10 @@ ReadStatus PcapSource::dispatch(int maxFrames, FrameSink& sink) {
                                reinterpret_cast<u_char*>(this));
   sink_ = nullptr;
   if (sinkException_) {
+    // libpcap may still hold the break request we made; rather than guess whether the next
+    // read would consume it, the source ends here.
+    finished_ = ReadStatus::Error;
+    lastError_ = "reading stopped: the frame consumer threw an exception";
     std::rethrow_exception(std::exchange(sinkException_, nullptr));
   }
 

@@ -70,7 +70,7 @@ public:
   // Delivers up to `maxFrames` frames to `sink` (maxFrames <= 0: all in the kernel buffer
   // for a live capture, the rest of the file for a file). EndOfFile and Error are final:
   // later calls return them again without reading. Call from one thread at a time. If the
-  // sink throws, the rest of the batch is dropped and the exception is rethrown here.
+  // sink throws, the source stops (later calls return Error) and the exception is rethrown here.
   virtual ReadStatus dispatch(int maxFrames, FrameSink& sink) = 0;
   // Makes a dispatch() in progress (or the next one) return Stopped; every later call
   // returns Stopped too. Safe from a signal handler and from another thread.
