@@ -163,8 +163,10 @@ int main(int argc, char** argv) {
   output::EventWriter writer(stdout, std::move(jsonLog));
   const output::RunResult r = output::runJson(*eng, writer, gStop);
   if (r.sourceError) {
-    spdlog::error("{}", *r.sourceError);
-    return fail(*r.sourceError);
+    const std::string msg = fmt::format("{}: {} (everything before it was reported)",
+                                        eng->sourceName(), *r.sourceError);
+    spdlog::error("{}", msg);
+    return fail(msg);
   }
   if (r.outputFailed) return fail("could not write the output (closed pipe or full disk)");
   return 0;

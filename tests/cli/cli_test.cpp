@@ -1,0 +1,192 @@
+// The binary as a user meets it: flags, errors (one line, non-zero exit), files it writes,
+// signals. Each error case asserts the exact shape: a single "rustnet: error: " line.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/test_support.h"
+
+namespace rustnet::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+class Cli : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("rustnet-cli-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Outcome run(const std::string& args, const std::string& prefix = "") {
+    const fs::path err = dir_ / "stderr";
+    const auto r = runCommand("cd " + dir_.string() + " && " + prefix + rustnetBinary().string() + " " + args +
+                              " 2> " + err.string());
+    Outcome o{r.status, r.out, {}};
+    std::ifstream e(err);
+    o.err.assign(std::istreambuf_iterator<char>(e), {});
+    return o;
+  }
+  static void expectOneErrorLine(const Outcome& o, const std::string& mentions) {
+    EXPECT_NE(o.status, 0);
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+    EXPECT_EQ(o.err.rfind("rustnet: error: ", 0), 0u) << o.err;
+    EXPECT_NE(o.err.find(mentions), std::string::npos) << o.err;
+  }
+  static std::string pcap(const char* name) {
+    const auto d = pcapDir();
+    return d.empty() ? std::string() : (d / name).string();
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, HelpAndVersion) {
+  const Outcome h = run("--help");
+  EXPECT_EQ(h.status, 0);
+  for (const char* flag : {"--interface", "--read", "--bpf-filter", "--json", "--json-log", "--log-level",
+                           "--no-localhost", "--refresh-interval", "--no-dpi"}) {
+    EXPECT_NE(h.out.find(flag), std::string::npos) << flag;
+  }
+  const Outcome v = run("--version");
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.out.rfind("rustnet ", 0), 0u) << v.out;
+}
+
+TEST_F(Cli, BadFlagsGiveOneLine) {
+  expectOneErrorLine(run("--no-such-flag"), "--no-such-flag");
+  expectOneErrorLine(run("-r 5 --json"), "refresh-interval");
+  expectOneErrorLine(run("-i lo --read x.pcap"), "excludes");
+  expectOneErrorLine(run("--log-level loud --read x.pcap"), "loud");
+  EXPECT_EQ(run("--no-such-flag").status, 2);
+}
+
+TEST_F(Cli, UnreadableOrForeignFiles) {
+  expectOneErrorLine(run("--read /nonexistent.pcap --json"), "/nonexistent.pcap");
+  std::ofstream(dir_ / "notes.txt") << "this is not a capture\n";
+  expectOneErrorLine(run("--read notes.txt --json"), "notes.txt");
+}
+
+TEST_F(Cli, TruncatedFileReportsEverythingThenOneError) {
+  const std::string src = pcap("ndpi__443-curl.pcap");
+  if (src.empty()) GTEST_SKIP() << "shared captures absent";
+  fs::copy_file(src, dir_ / "cut.pcap");
+  fs::resize_file(dir_ / "cut.pcap", 40'000);
+  const Outcome o = run("--read cut.pcap --json");
+  expectOneErrorLine(o, "cut.pcap");
+  EXPECT_EQ(o.status, 1);
+  std::istringstream in(o.out);
+  std::string line;
+  std::vector<nlohmann::json> events;
+  while (std::getline(in, line)) events.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(events.size(), 3u) << o.out;  // new, closed (forced_end), summary
+  EXPECT_EQ(events[1].at("end_reason"), "forced_end");
+  EXPECT_EQ(events[2].at("event"), "summary");
+  EXPECT_GT(events[2].at("packets_seen").get<int>(), 10);
+  EXPECT_TRUE(events[2].contains("source_error"));
+}
+
+TEST_F(Cli, JsonLogIsPrivateAndRefusesSymlinks) {
+  const std::string src = pcap("tcpdump__dns_udp.pcap");
+  if (src.empty()) GTEST_SKIP() << "shared captures absent";
+  const Outcome o = run("--read " + src + " --json --json-log events.ndjson");
+  ASSERT_EQ(o.status, 0) << o.err;
+  std::ifstream f(dir_ / "events.ndjson");
+  const std::string logged((std::istreambuf_iterator<char>(f)), {});
+  EXPECT_EQ(logged, o.out);
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ / "events.ndjson").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  fs::create_symlink(dir_ / "elsewhere", dir_ / "link.ndjson");
+  expectOneErrorLine(run("--read " + src + " --json --json-log link.ndjson"), "symbolic link");
+  EXPECT_FALSE(fs::exists(dir_ / "elsewhere"));
+}
+
+TEST_F(Cli, LogFileIsPrivate) {
+  const std::string src = pcap("tcpdump__dns_udp.pcap");
+  if (src.empty()) GTEST_SKIP() << "shared captures absent";
+  const Outcome o = run("--read " + src + " --json -l debug");
+  ASSERT_EQ(o.status, 0) << o.err;
+  struct stat st {};
+  ASSERT_EQ(::lstat((dir_ / "logs").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(dir_ / "logs")) {
+    ++files;
+    const std::string name = e.path().filename().string();
+    EXPECT_EQ(name.rfind("rustnet_", 0), 0u) << name;
+    EXPECT_EQ(name.size(), std::string("rustnet_YYYY-MM-DD_HH-MM-SS.log").size()) << name;
+    ASSERT_EQ(::stat(e.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    std::ifstream f(e.path());
+    const std::string text((std::istreambuf_iterator<char>(f)), {});
+    EXPECT_NE(text.find("started"), std::string::npos) << text;
+  }
+  EXPECT_EQ(files, 1);
+  // A symlinked logs directory is refused.
+  fs::remove_all(dir_ / "logs");
+  fs::create_directories(dir_ / "real");
+  fs::create_directory_symlink(dir_ / "real", dir_ / "logs");
+  expectOneErrorLine(run("--read " + src + " --json -l info"), "symbolic link");
+}
+
+TEST_F(Cli, NoLocalhostIgnoresLoopbackTraffic) {
+  const std::string src = pcap("tcpdump__quic_handshake.pcap");
+  if (src.empty()) GTEST_SKIP() << "shared captures absent";
+  const Outcome with = run("--read " + src + " --json");
+  const Outcome without = run("--read " + src + " --json --no-localhost");
+  ASSERT_EQ(with.status, 0);
+  ASSERT_EQ(without.status, 0);
+  EXPECT_NE(with.out.find("new_connection"), std::string::npos);
+  EXPECT_EQ(without.out.find("new_connection"), std::string::npos) << without.out;
+  EXPECT_NE(without.out.find("\"packets_ignored_loopback\":18"), std::string::npos) << without.out;
+}
+
+TEST_F(Cli, BpfFilterOnAFileAndABadOne) {
+  const std::string src = pcap("ndpi__iphone.pcap");
+  if (src.empty()) GTEST_SKIP() << "shared captures absent";
+  const Outcome o = run("--read " + src + " --json -f 'arp'");
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out.find("\"protocol\":\"TCP\""), std::string::npos);
+  EXPECT_NE(o.out.find("\"protocol\":\"ARP\""), std::string::npos);
+  expectOneErrorLine(run("--read " + src + " --json -f 'tcp port banana'"), "banana");
+}
+
+TEST_F(Cli, UnknownInterfaceListsTheAvailableOnes) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to open interfaces";
+  expectOneErrorLine(run("-i nosuchif0 --json"), "lo");
+}
+
+TEST_F(Cli, MissingPrivilegesSayHowToGrantThem) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop to an unprivileged user";
+  if (runCommand("command -v setpriv >/dev/null").status != 0) GTEST_SKIP() << "needs setpriv";
+  const Outcome o = run("-i lo --json", "setpriv --reuid=65534 --regid=65534 --clear-groups ");
+  expectOneErrorLine(o, "setcap cap_net_raw,cap_net_admin=eip");
+  EXPECT_NE(o.err.find("sudo"), std::string::npos) << o.err;
+}
+
+TEST_F(Cli, SigtermEndsALiveRunWithASummary) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for live capture";
+  const Outcome o = run("-i lo --json & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo exit=$?", "");
+  EXPECT_NE(o.out.find("\"event\":\"summary\""), std::string::npos) << o.out << o.err;
+  EXPECT_NE(o.out.find("exit=0"), std::string::npos) << o.out << o.err;
+}
+
+}  // namespace
+}  // namespace rustnet::test
