@@ -46,7 +46,7 @@ std::string formatEvent(const engine::ConnectionEvent& e) {
       if (r.handshakeRttNs > 0) j.num("tcp_handshake_rtt_ms", static_cast<double>(r.handshakeRttNs) / 1e6);
     }
   }
-  return std::move(j).finish();
+  return j.finish();
 }
 
 std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
@@ -74,7 +74,7 @@ std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
       .num("connections_reused", s.tracker.tcpReused)
       .num("tcp_retransmissions", s.tracker.retransmissions);
   if (!run.error.empty()) j.str("source_error", run.error);
-  return std::move(j).finish();
+  return j.finish();
 }
 
 }  // namespace rustnet::output

@@ -92,7 +92,7 @@ JsonLine& JsonLine::raw(std::string_view k, std::string_view json) {
   return *this;
 }
 
-std::string JsonLine::finish() && {
+std::string JsonLine::finish() {
   buf_ += "}\n";
   return std::move(buf_);
 }

@@ -23,7 +23,7 @@ public:
   JsonLine& raw(std::string_view key, std::string_view json);
 
   // Finishes the object and returns it with a trailing newline.
-  std::string finish() &&;
+  std::string finish();
 
   // JSON string literal (with quotes) of `s`; `s` must already be valid UTF-8.
   static void appendQuoted(std::string& out, std::string_view s);
