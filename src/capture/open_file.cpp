@@ -37,8 +37,6 @@ namespace {
 // zlib's internal buffer: larger than its 8 KiB default so a fast reader makes fewer calls.
 constexpr unsigned kGzipBufferBytes = 128U << 10;
 
-std::string quoted(const std::string& path) { return "'" + core::escapeControl(path) + "'"; }
-
 [[noreturn]] void fail(const std::string& path, const std::string& reason) {
   throw CaptureError("capture file " + quoted(path) + ": " + reason);
 }
@@ -121,14 +119,14 @@ void applyFilter(pcap* p, const std::string& expression, std::uint32_t netmask) 
   if (expression.empty()) return;
   bpf_program program{};
   if (pcap_compile(p, &program, expression.c_str(), 1, netmask) != 0) {
-    throw CaptureError("bad capture filter '" + core::escapeControl(expression) +
-                       "': " + cleanPcapMessage(pcap_geterr(p)));
+    throw CaptureError("bad capture filter " + quoted(expression) + ": " +
+                       cleanPcapMessage(pcap_geterr(p)));
   }
   const int rc = pcap_setfilter(p, &program);
   pcap_freecode(&program);
   if (rc != 0) {
-    throw CaptureError("cannot apply capture filter '" + core::escapeControl(expression) +
-                       "': " + cleanPcapMessage(pcap_geterr(p)));
+    throw CaptureError("cannot apply capture filter " + quoted(expression) + ": " +
+                       cleanPcapMessage(pcap_geterr(p)));
   }
 }
 

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <climits>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -16,11 +18,11 @@
 namespace rustnet::capture {
 namespace {
 
+using detail::quoted;
+
 // When the kernel cannot give us the requested ring, retry with a quarter of it down to
 // this size before giving up.
 constexpr int kMinBufferBytes = 2 << 20;
-
-std::string quoted(const std::string& s) { return "'" + core::escapeControl(s) + "'"; }
 
 std::string availableInterfaces() {
   try {
@@ -48,7 +50,15 @@ std::string selfPath() {
   std::array<char, PATH_MAX> buf{};
   const ssize_t n = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
   if (n <= 0) return "rustnet";
-  return core::escapeControl(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+  std::string path = core::escapeControl(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+  // Quoted for the shell when it holds anything beyond the usual path characters.
+  const bool plain = std::all_of(path.begin(), path.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::strchr("/._+-", c) != nullptr;
+  });
+  if (plain) return path;
+  std::string shell = "'";
+  for (const char c : path) shell += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return shell + "'";
 }
 
 bool contains(std::string_view text, std::string_view what) {
@@ -129,7 +139,7 @@ std::unique_ptr<Source> openLive(const LiveOptions& options) {
     }
   }
 
-  int bufferBytes = std::max(options.bufferBytes, kMinBufferBytes);
+  int bufferBytes = options.bufferBytes;
   Attempt a = activate(iface, options, bufferBytes);
   while (outOfRingMemory(a) && bufferBytes > kMinBufferBytes) {
     bufferBytes = std::max(bufferBytes / 4, kMinBufferBytes);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <utility>
 
+#include "core/text.h"
+
 namespace rustnet::capture {
 namespace detail {
 namespace {
@@ -27,6 +29,8 @@ void replaceAll(std::string& s, std::string_view from, std::string_view to) {
 void PcapCloser::operator()(pcap* p) const {
   if (p != nullptr) pcap_close(p);
 }
+
+std::string quoted(const std::string& text) { return "'" + core::escapeControl(text) + "'"; }
 
 std::string cleanPcapMessage(std::string message) {
   std::string out;

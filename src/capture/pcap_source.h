@@ -74,6 +74,10 @@ private:
 // libpcap's "dump file" wording replaced by ours.
 std::string cleanPcapMessage(std::string message);
 
+// 'text' with control characters escaped: paths, interface names and filter expressions
+// in messages stay on one line.
+std::string quoted(const std::string& text);
+
 // Compiles and installs `expression` (nothing when empty). Throws CaptureError quoting the
 // expression and libpcap's reason.
 void applyFilter(pcap* p, const std::string& expression, std::uint32_t netmask);

@@ -90,13 +90,17 @@ public:
   [[nodiscard]] virtual std::string warning() const = 0;
 };
 
-// Opens a live capture (immediate mode, large buffer). Throws CaptureError: unknown
-// interface (listing the available ones), missing privileges (saying how to grant them),
-// bad BPF filter.
+// Opens a live capture (immediate mode, large buffer, nanosecond timestamps where the
+// kernel offers them). Throws CaptureError: unknown interface (listing the available ones),
+// missing privileges (saying how to grant them), interface down, no usable default
+// interface, bad BPF filter.
 std::unique_ptr<Source> openLive(const LiveOptions& options);
 
 // Opens a pcap or pcapng file, recognised by its content; gzip-compressed files are read
-// through zlib. Throws CaptureError when the file cannot be opened or is not a capture.
+// through zlib. "-" reads standard input; pipes and other non-regular files work too.
+// Timestamps keep the file's full (up to nanosecond) precision. Throws CaptureError,
+// "capture file '<path>': <reason>", when the file cannot be opened or is not a capture,
+// and "bad capture filter '<expr>': <reason>" for a filter libpcap rejects.
 std::unique_ptr<Source> openFile(const std::string& path, const std::string& bpfFilter = {});
 
 // Every interface libpcap can capture on (including "any" on Linux). Throws CaptureError
