@@ -191,7 +191,14 @@ void Tracker::endAll(core::Timestamp now) {
   while (table_->size() > 0) {
     const auto slot = table_->oldest();
     const Connection& c = table_->at(slot);
-    end(slot, protocolEnded(c.state) ? EndReason::Closed : EndReason::ForcedEnd, now);
+    // What a sweep at `now` would have removed anyway ends for that reason, not the run's.
+    EndReason why = EndReason::ForcedEnd;
+    if (protocolEnded(c.state)) {
+      why = EndReason::Closed;
+    } else if (expiredAt(c, now)) {
+      why = EndReason::IdleTimeout;
+    }
+    end(slot, why, now);
   }
 }
 

@@ -73,7 +73,8 @@ public:
   // sweeps at most once per second of `now`.
   void expire(core::Timestamp now);
   // Ends every remaining connection (end of file, signal): Closed when its protocol had
-  // already ended it, otherwise ForcedEnd.
+  // already ended it, IdleTimeout when its timeout had passed at `now` (the sweep had not
+  // come round yet), otherwise ForcedEnd.
   void endAll(core::Timestamp now);
 
   // The state to show at `now` (UDP activity states depend on the time since the last packet).

@@ -251,6 +251,15 @@ TEST(Expiry, EndAllSaysClosedForEndedProtocolsAndForcedEndOtherwise) {
   EXPECT_EQ(f.tracker.counters().closed, 1u);
 }
 
+TEST(Expiry, EndAllReportsAnOverdueConnectionAsIdle) {
+  Fixture f;
+  f.tracker.onPacket(test::udp(secs(0), "10.0.0.1", 40000, "10.0.0.2", 53));
+  f.tracker.endAll(secs(40));  // 30 s timeout, no sweep ran
+  ASSERT_EQ(f.sink.events.size(), 2u);
+  EXPECT_EQ(f.sink.events[1].reason, EndReason::IdleTimeout);
+  EXPECT_EQ(f.tracker.counters().expired, 1u);
+}
+
 TEST(Eviction, LeastRecentlyActiveGoesAtTheBound) {
   TrackerConfig cfg;
   cfg.maxConnections = 3;
