@@ -176,6 +176,7 @@ public:
 
   // Per-protocol details: the const accessors return nullptr when absent; the mutable ones
   // create the struct on first use. An analyzer writes only its own protocol's struct.
+  // Readers go through a const Facts& (Inspector::facts() gives one), or they would create.
   [[nodiscard]] const HttpFacts* http() const;
   [[nodiscard]] const TlsFacts* tls() const;
   [[nodiscard]] const DnsFacts* dns() const;

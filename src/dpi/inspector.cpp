@@ -2,6 +2,9 @@
 
 #include "dpi/registry.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace rustnet::dpi {
 
 Inspector::Inspector(FlowInfo flow) : flow_(flow) {}
@@ -58,11 +61,28 @@ bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
   const AppState stateBefore = facts_.state();
   const auto hintBefore = facts_.idleTimeoutHint();
 
-  const Segment seg{payload, dir, tcpSeq};
+  Segment seg{payload, dir, tcpSeq};
   Context ctx{facts_, counters, flow_, ts};
-  const bool identifiedBefore = analyzer_ != nullptr;
-  if (!identifiedBefore) ++probes_;
+  const bool probing = analyzer_ == nullptr;
+  std::vector<std::uint8_t> joined;  // only when a tiny first segment was held back
+  Held& held = held_[static_cast<std::size_t>(dir)];
+  if (probing) {
+    ++probes_;
+    if (held.len > 0 && flow_.transport == Transport::Tcp && tcpSeq == held.seq + held.len) {
+      joined.assign(held.bytes.begin(), held.bytes.begin() + held.len);
+      joined.insert(joined.end(), payload.begin(), payload.end());
+      seg = Segment{joined, dir, held.seq};
+    }
+    held.len = 0;
+  }
   const Verdict v = run(seg, ctx);
+  if (probing && !analyzer_ && facts_.proto() == AppProto::Unknown &&
+      flow_.transport == Transport::Tcp && seg.data.size() < kProbeHoldBytes) {
+    // Too short to recognise ("G", "SS"): keep it to probe together with the next segment.
+    std::copy(seg.data.begin(), seg.data.end(), held.bytes.begin());
+    held.len = static_cast<std::uint8_t>(seg.data.size());
+    held.seq = seg.tcpSeq;
+  }
 
   switch (v) {
     case Verdict::Done: finish(); break;

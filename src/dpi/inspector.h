@@ -8,6 +8,8 @@
 //  - kMaxInspectedPackets payload packets in either direction while the running analyzer
 //    still answers NeedMore: the facts found so far are kept, inspection stops.
 // An analyzer answering Monitor is exempt from the second bound (see analyzer.h).
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -21,6 +23,10 @@ namespace rustnet::dpi {
 
 inline constexpr std::uint32_t kMaxProbePackets = 8;
 inline constexpr std::uint32_t kMaxInspectedPackets = 24;  // per direction
+// A TCP segment shorter than this that no probe claims is held back (per direction) and
+// probed again joined to the next one, so that signatures split after a byte or two
+// ("G" + "ET /", "SS" + "H-2.0") are still recognised.
+inline constexpr std::size_t kProbeHoldBytes = 16;
 
 class Inspector {
 public:
@@ -46,12 +52,19 @@ private:
   Verdict run(const Segment& seg, Context& ctx);
   bool pickAnalyzer(const Segment& seg);
 
+  struct Held {
+    std::array<std::uint8_t, kProbeHoldBytes> bytes{};
+    std::uint8_t len = 0;
+    std::uint32_t seq = 0;
+  };
+
   FlowInfo flow_;
   Facts facts_;
   std::unique_ptr<Analyzer> analyzer_;  // null until a probe wins, and again once finished
   std::uint32_t rejected_ = 0;          // bit per registry entry that answered NotMine
   std::uint8_t current_ = 0;            // registry index of analyzer_
   std::uint16_t packets_[2] = {0, 0};   // payload packets fed, per Direction
+  Held held_[2];                        // per Direction, while probing
   std::uint16_t probes_ = 0;
   bool monitoring_ = false;
   bool finished_ = false;

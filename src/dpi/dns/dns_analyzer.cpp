@@ -42,7 +42,9 @@ private:
     bool lost = false;  // a gap broke the framing: nothing more is read on this side
   };
 
-  Verdict message(core::Bytes msg, Context& ctx);
+  // `cut`: only the first kMaxDnsTcpMessageBytes of a longer message; running off its end
+  // is then expected, not malformed.
+  Verdict message(core::Bytes msg, Context& ctx, bool cut = false);
   Verdict feedTcp(TcpSide& side, core::Bytes data, Context& ctx);
 
   bool tcp_;
@@ -51,8 +53,9 @@ private:
   TcpSide sides_[2];
 };
 
-Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx) {
-  const ParseStatus st = parseMessage(bytes, msg_, ctx.counters);
+Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
+  ParseStatus st = parseMessage(bytes, msg_, ctx.counters);
+  if (cut && st == ParseStatus::Malformed) st = ParseStatus::Ok;
   const bool mine = ctx.facts.proto() == proto_;
   if (st == ParseStatus::NotDns || (!mine && !plausibleHeader(msg_.header, bytes.size()))) {
     return mine ? Verdict::Malformed : Verdict::NotMine;
@@ -125,7 +128,7 @@ Verdict DnsAnalyzer::feedTcp(TcpSide& side, core::Bytes data, Context& ctx) {
     const std::size_t len = (std::size_t{side.prefix[0]} << 8) | side.prefix[1];
     side.skip = len - side.want;
     side.prefixHave = 0;
-    const Verdict v = message(whole, ctx);
+    const Verdict v = message(whole, ctx, side.skip > 0);
     side.buf.clear();
     if (v != Verdict::NeedMore) return v;
   }

@@ -22,6 +22,7 @@ constexpr std::array<std::string_view, 22> kMethods = {
     "REPORT",  "SEARCH",   "M-SEARCH",  "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE",
 };
 constexpr std::string_view kVersionPrefix = "HTTP/1.";
+constexpr std::size_t kLongestSignature = 12;  // "UNSUBSCRIBE "
 
 enum class Start : std::uint8_t { None, Request, Response };
 
@@ -35,6 +36,16 @@ Start classify(std::string_view s) {
     if (s.size() > m.size() && s.starts_with(m) && s[m.size()] == ' ') return Start::Request;
   }
   return Start::None;
+}
+
+// A head start cut short: a proper prefix of "HTTP/1." or of a method and its space.
+bool couldStartHead(std::string_view s) {
+  if (s.empty()) return false;
+  if (kVersionPrefix.starts_with(s)) return true;
+  for (std::string_view m : kMethods) {
+    if (s.size() <= m.size() && m.starts_with(s)) return true;
+  }
+  return false;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -232,18 +243,33 @@ Verdict HttpAnalyzer::feed(const Segment& seg, Context& ctx) {
   if (side.phase == Phase::Done || bytes.empty()) return progress();
 
   std::string_view data = asText(bytes);
+  std::string held;  // the start of a head cut after a few bytes, from an earlier segment
   if (side.phase == Phase::Sync) {
     // Heads are looked for only at segment starts: cheap, and how they nearly always arrive.
-    const Start start = classify(data);
-    if (start == Start::None) {
+    std::string_view start = data;
+    std::size_t heldLen = 0;
+    if (!side.partial.empty()) {
+      held = std::move(side.partial);
+      side.partial.clear();
+      heldLen = held.size();
+      held.append(data.substr(0, kLongestSignature));
+      start = held;
+    }
+    const Start kind = classify(start);
+    if (kind == Start::None) {
+      if (start.size() < kLongestSignature && couldStartHead(start)) {
+        side.partial.assign(start);
+        return progress();
+      }
       return ctx.facts.proto() == proto_ ? progress() : Verdict::NotMine;
     }
     side.phase = Phase::Head;
     side.firstLine = true;
-    side.request = start == Start::Request;
+    side.request = kind == Start::Request;
     side.headBytes = 0;
+    held.resize(heldLen);
   }
-  bool ok = consume(data, side, ctx);
+  bool ok = consume(held, side, ctx) && consume(data, side, ctx);
   if (ok && udp_ && side.phase == Phase::Head) {
     // The datagram ended the message: a last line without its line break still counts.
     ok = side.partial.empty() || consume("\n", side, ctx);
