@@ -124,7 +124,10 @@ Status decodeRawByVersion(const Layer& frame, PacketView& out) {
 // their first byte and odd in their last.
 Status decodePpp(const Layer& frame, PacketView& out) {
   core::Cursor c(frame.bytes);
-  if (c.peekU8(0) == std::uint8_t{0xff} && c.peekU8(1) == std::uint8_t{0x03}) c.skip(2);
+  if (c.peekU8(0) == std::uint8_t{0xff}) {  // not a protocol number: address and control
+    if (c.peekU8(1) != std::uint8_t{0x03}) return Status::Malformed;
+    c.skip(2);
+  }
   const auto first = c.peekU8();
   if (!first) return Status::Malformed;
   std::uint16_t proto = 0;

@@ -34,11 +34,13 @@ Status decodeTcp(const Layer& l, PacketView& out) {
   if (l.wireLen < kTcpMinHeader) return Status::Malformed;
   out.sport = *sport;
   out.dport = *dport;
-  const auto seq = c.be32();
-  const auto ack = c.be32();
-  const auto dataOffset = c.u8();
-  const auto flags = c.u8();
-  const auto window = c.be16();
+  // Fixed offsets from the segment start: a failed read does not move the cursor, so
+  // reading on after one would take later fields from the wrong bytes.
+  const auto seq = c.peekBe32(0);
+  const auto ack = c.peekBe32(4);
+  const auto dataOffset = c.peekU8(8);
+  const auto flags = c.peekU8(9);
+  const auto window = c.peekBe16(10);
   std::uint32_t headerLen = 0;
   if (dataOffset) {
     headerLen = (*dataOffset >> 4) * 4u;
