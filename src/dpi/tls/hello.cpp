@@ -21,8 +21,8 @@ std::string_view asText(Bytes b) {
 // Orders versions so that "highest offered" means what a reader expects: TLS 1.3 drafts
 // (0x7fNN) rank above TLS 1.2 and below the final TLS 1.3. Versions we do not know rank 0.
 int versionRank(std::uint16_t v) {
-  if ((v >> 8) == 0x03 && (v & 0xff) <= 0x04) return (v & 0xff) * 1000 + 999;
-  if ((v >> 8) == 0x7f) return 3000 + (v & 0xff);
+  if ((v >> 8) == 0x03 && (v & 0xff) <= 0x04) return 1000 + (v & 0xff) * 1000;
+  if ((v >> 8) == 0x7f) return 4000 + 1 + (v & 0xff);
   return 0;
 }
 

@@ -27,7 +27,7 @@ namespace rustnet::dpi::tls {
 
 // Payload packets per direction we wait for a TLS record start (offset 0) before deciding a
 // connection claimed on a TLS port is not TLS after all.
-inline constexpr std::uint16_t kMaxTlsStartWaitPackets = 4;
+inline constexpr std::uint16_t kMaxTlsStartWaitPackets = 8;
 
 extern const AnalyzerEntry kEntry;
 
