@@ -6,6 +6,12 @@
 
 namespace rustnet::track {
 
+namespace {
+bool isWebPort(std::uint16_t port) {
+  return port == 80 || port == 443 || port == 8080 || port == 8443;
+}
+}  // namespace
+
 core::Duration baseTimeout(const Timeouts& t, const Connection& c) {
   if (c.timeoutHint.ns > 0) return c.timeoutHint;
   switch (c.state) {
@@ -13,7 +19,8 @@ core::Duration baseTimeout(const Timeouts& t, const Connection& c) {
     case State::SynRecv:
       return t.tcpHandshake;
     case State::Established:
-      return t.tcpEstablished;
+      return isWebPort(c.key.a.port) || isWebPort(c.key.b.port) ? t.tcpEstablishedWeb
+                                                                 : t.tcpEstablished;
     case State::FinWait1:
     case State::FinWait2:
     case State::CloseWait:
@@ -55,7 +62,7 @@ core::Duration idleTimeout(const Timeouts& t, const Connection& c) {
 }
 
 core::Duration minIdleTimeout(const Timeouts& t) {
-  const core::Duration halved = std::min({t.tcpEstablished, t.tcpHandshake, t.tcpClosing,
+  const core::Duration halved = std::min({t.tcpEstablished, t.tcpEstablishedWeb, t.tcpHandshake, t.tcpClosing,
                                           t.tcpTimeWait, t.udp, t.icmp, t.arp, t.other}) / 2;
   return std::min({halved, t.tcpClosed, t.tcpTimeWait});
 }

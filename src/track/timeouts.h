@@ -11,6 +11,9 @@ struct Connection;
 
 struct Timeouts {
   core::Duration tcpEstablished = core::Duration::seconds(300);
+  // ESTABLISHED on a web port (80, 443, 8080, 8443 at either end): browsers keep idle
+  // HTTP/HTTPS connections open for reuse well beyond five minutes.
+  core::Duration tcpEstablishedWeb = core::Duration::seconds(600);
   core::Duration tcpHandshake = core::Duration::seconds(60);  // SYN_SENT, SYN_RECV
   core::Duration tcpClosing = core::Duration::seconds(60);    // FIN_WAIT*, CLOSE_WAIT, LAST_ACK
   core::Duration tcpTimeWait = core::Duration::seconds(30);   // TIME_WAIT, CLOSING

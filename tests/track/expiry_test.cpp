@@ -51,26 +51,35 @@ struct Fixture {
   }
 };
 
-// Handshake and a little data: 5 packets, ESTABLISHED.
-core::Timestamp establish(Tracker& t, core::Timestamp at) {
-  t.onPacket(test::tcp(at, "10.0.0.1", 40000, "10.0.0.2", 80, kSyn, 100));
-  t.onPacket(test::tcp(at + core::Duration::millis(1), "10.0.0.2", 80, "10.0.0.1", 40000,
+// Handshake and a little data: 5 packets, ESTABLISHED, 10.0.0.1:40000 → 10.0.0.2:port.
+core::Timestamp establish(Tracker& t, core::Timestamp at, std::uint16_t port = 80) {
+  using core::Duration;
+  t.onPacket(test::tcp(at, "10.0.0.1", 40000, "10.0.0.2", port, kSyn, 100));
+  t.onPacket(test::tcp(at + Duration::millis(1), "10.0.0.2", port, "10.0.0.1", 40000,
                        kSyn | kAck, 500, 101));
-  t.onPacket(test::tcp(at + core::Duration::millis(2), "10.0.0.1", 40000, "10.0.0.2", 80, kAck,
-                       101, 501));
-  t.onPacket(test::tcp(at + core::Duration::millis(3), "10.0.0.1", 40000, "10.0.0.2", 80,
+  t.onPacket(test::tcp(at + Duration::millis(2), "10.0.0.1", 40000, "10.0.0.2", port, kAck, 101,
+                       501));
+  t.onPacket(test::tcp(at + Duration::millis(3), "10.0.0.1", 40000, "10.0.0.2", port,
                        kAck | kPsh, 101, 501, 50));
-  const core::Timestamp last = at + core::Duration::millis(4);
-  t.onPacket(test::tcp(last, "10.0.0.2", 80, "10.0.0.1", 40000, kAck | kPsh, 501, 151, 700));
+  const core::Timestamp last = at + Duration::millis(4);
+  t.onPacket(test::tcp(last, "10.0.0.2", port, "10.0.0.1", 40000, kAck | kPsh, 501, 151, 700));
   return last;
 }
 
 TEST(Expiry, TcpEstablishedFiveMinutes) {
   Fixture f;
-  const auto last = establish(f.tracker, secs(1000));
+  const auto last = establish(f.tracker, secs(1000), 5432);
   f.expectExpiresAfter(last, core::Duration::seconds(300), EndReason::IdleTimeout);
   EXPECT_EQ(f.sink.events.back().state, State::Established);
   EXPECT_EQ(f.tracker.counters().expired, 1u);
+}
+
+TEST(Expiry, TcpEstablishedOnWebPortsTenMinutes) {
+  for (const std::uint16_t port : {80, 443, 8080, 8443}) {
+    Fixture f;
+    const auto last = establish(f.tracker, secs(1000), port);
+    f.expectExpiresAfter(last, core::Duration::seconds(600), EndReason::IdleTimeout);
+  }
 }
 
 TEST(Expiry, TcpHalfOpenSinglePacketGetsHalfOfSixtySeconds) {
