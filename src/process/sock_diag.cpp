@@ -94,7 +94,10 @@ bool SockDiagSource::dumpOne(std::uint8_t family, std::uint8_t proto,
   msg.nlh.nlmsg_seq = ++seq_;
   msg.req.sdiag_family = family;
   msg.req.sdiag_protocol = proto;
-  msg.req.idiag_states = ~0u;  // every state: listeners, connected and unconnected sockets
+  // Every state (listeners, connected and unconnected sockets) except the two that never
+  // have an owning file: TIME_WAIT and request sockets. They would be dropped anyway.
+  msg.req.idiag_states = ~0u;
+  if (proto == IPPROTO_TCP) msg.req.idiag_states &= ~((1u << kTcpTimeWait) | (1u << kTcpNewSynRecv));
 
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;

@@ -38,8 +38,10 @@ public:
 
 // Kernel TCP state numbers (include/net/tcp_states.h), the ones the matcher cares about.
 inline constexpr std::uint8_t kTcpEstablished = 1;
+inline constexpr std::uint8_t kTcpTimeWait = 6;
 inline constexpr std::uint8_t kTcpClose = 7;
 inline constexpr std::uint8_t kTcpListen = 10;
+inline constexpr std::uint8_t kTcpNewSynRecv = 12;
 
 // /proc/net/{tcp,udp}{,6} under `procRoot` (normally "/proc").
 class ProcNetSource final : public SocketSource {
