@@ -9,6 +9,7 @@ namespace http { extern const AnalyzerEntry kEntry; }
 namespace dns { extern const AnalyzerEntry kEntry; }
 namespace ssh { extern const AnalyzerEntry kEntry; }
 namespace tls { extern const AnalyzerEntry kEntry; }
+namespace quic { extern const AnalyzerEntry kEntry; }
 
 namespace {
 // Priority order for equal confidence. Content-recognised protocols first.
@@ -16,6 +17,7 @@ constexpr auto kAnalyzers = std::to_array<const AnalyzerEntry*>({
     &http::kEntry,
     &ssh::kEntry,
     &tls::kEntry,
+    &quic::kEntry,
     &dns::kEntry,
 });
 static_assert(kAnalyzers.size() <= kMaxAnalyzers);
