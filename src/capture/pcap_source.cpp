@@ -60,7 +60,8 @@ std::string cleanPcapMessage(std::string message) {
 }
 
 PcapSource::PcapSource(Params params)
-    : handle_(std::move(params.handle)),
+    : stdioBuffer_(std::move(params.stdioBuffer)),
+      handle_(std::move(params.handle)),
       live_(params.live),
       nanoTimestamps_(params.nanoTimestamps),
       name_(std::move(params.name)),

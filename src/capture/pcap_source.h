@@ -32,6 +32,7 @@ public:
     std::string name;
     std::string warning;
     std::shared_ptr<GzipReader> gzip;  // set for gzip files; shared with the FILE* cookie
+    std::unique_ptr<char[]> stdioBuffer;  // the FILE*'s buffer (files only)
   };
   explicit PcapSource(Params params);
 
@@ -49,6 +50,8 @@ public:
   void deliver(const void* header, const std::uint8_t* bytes);
 
 private:
+  // Declared before handle_ so that it outlives the FILE* that pcap_close() flushes.
+  std::unique_ptr<char[]> stdioBuffer_;
   PcapHandle handle_;
   bool live_;
   bool nanoTimestamps_;

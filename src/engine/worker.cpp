@@ -9,22 +9,24 @@ namespace {
 // then sleep in growing steps so an idle live monitor costs almost nothing.
 class Backoff {
 public:
+  explicit Backoff(int maxSleepUs) : maxSleepUs_(maxSleepUs) {}
   void idle() {
     if (++spins_ < 64) {
       std::this_thread::yield();
       return;
     }
     std::this_thread::sleep_for(std::chrono::microseconds(sleepUs_));
-    if (sleepUs_ < 2000) sleepUs_ *= 2;
+    if (sleepUs_ < maxSleepUs_) sleepUs_ *= 2;
   }
   void reset() {
     spins_ = 0;
-    sleepUs_ = 50;
+    sleepUs_ = 10;
   }
 
 private:
+  int maxSleepUs_;
   int spins_ = 0;
-  int sleepUs_ = 50;
+  int sleepUs_ = 10;
 };
 }  // namespace
 
@@ -37,7 +39,7 @@ Worker::Worker(WorkerConfig config)
 Worker::~Worker() = default;
 
 void Worker::run() {
-  Backoff backoff;
+  Backoff backoff(2000);
   auto visit = [this](const RecordView& r) { handle(r); };
   while (!finished_.load(std::memory_order_relaxed)) {
     const std::size_t n = ring_.consume(visit, 256);
@@ -122,7 +124,7 @@ void Worker::onClosed(const track::Connection& c, track::EndReason why, core::Ti
 void Worker::push(ConnectionEvent&& e) {
   // Events are never dropped: when the front end lags, the worker waits for it (a live
   // capture then backs up into the ring, where drops are counted).
-  Backoff backoff;
+  Backoff backoff(100);  // the front end drains often: don't oversleep
   while (!events_.tryPush(std::move(e))) backoff.idle();
 }
 

@@ -26,7 +26,7 @@ struct WorkerConfig {
   decode::LinkType linkType = decode::LinkType::Ethernet;
   track::TrackerConfig tracker;
   std::size_t ringBytes = 32u << 20;
-  std::size_t eventQueue = 1u << 14;
+  std::size_t eventQueue = 1u << 16;
   bool live = false;
 };
 

@@ -42,7 +42,8 @@ RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic
     }
     if (!batch.empty()) writer.flush();
     if (done && batch.empty()) break;
-    if (batch.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // Sleep only when idle; a full batch means the workers are producing faster than that.
+    if (batch.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   engine.requestSnapshot();
   RunInfo run;
