@@ -15,10 +15,8 @@ using decode::tcpflag::kRst;
 using decode::tcpflag::kSyn;
 using test::secs;
 
-struct Fixture {
-  explicit Fixture(TrackerConfig cfg = {}) : tracker(std::move(cfg), sink) {}
-  test::RecordingSink sink;
-  Tracker tracker;
+struct Fixture : test::TrackerFixture {
+  using TrackerFixture::TrackerFixture;
 
   // Expects the single connection, last active at `last`, to survive a sweep at
   // last + timeout and to be gone (with `why`) after a sweep at last + timeout + 1 s.

@@ -106,6 +106,13 @@ public:
   std::vector<Event> events;
 };
 
+// A tracker with a recording sink.
+struct TrackerFixture {
+  explicit TrackerFixture(TrackerConfig cfg = {}) : tracker(std::move(cfg), sink) {}
+  RecordingSink sink;
+  Tracker tracker;
+};
+
 // The only live connection (tests that expect exactly one).
 inline const Connection& only(const Tracker& t) {
   const Connection* found = nullptr;

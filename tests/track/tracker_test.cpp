@@ -14,11 +14,7 @@ using decode::tcpflag::kPsh;
 using decode::tcpflag::kSyn;
 using test::secs;
 
-struct Fixture {
-  explicit Fixture(TrackerConfig cfg = {}) : tracker(std::move(cfg), sink) {}
-  test::RecordingSink sink;
-  Tracker tracker;
-};
+using Fixture = test::TrackerFixture;
 
 std::vector<const Connection*> all(const Tracker& t) {
   std::vector<const Connection*> out;
