@@ -3,16 +3,26 @@
 // and snapshots carry from the workers to the front ends (which never see live tracker state).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/flow_key.h"
 #include "core/time.h"
+#include "dpi/facts.h"
 #include "track/connection.h"
 #include "track/tracker.h"
 
 namespace rustnet::engine {
+
+// Which process owns a connection, as far as it is known.
+struct ProcessInfo {
+  std::int32_t pid = 0;
+  std::int64_t uid = -1;       // -1 = unknown
+  std::string name;            // comm, extended from the executable when truncated
+  std::string executable;      // path of /proc/<pid>/exe when readable
+};
 
 struct ConnectionRecord {
   std::uint64_t id = 0;
@@ -31,6 +41,10 @@ struct ConnectionRecord {
   std::uint32_t retransmissions = 0;
   std::int64_t handshakeRttNs = 0;
   core::Duration idleTimeout;
+  // What DPI learned (null when nothing); immutable, shared between snapshots.
+  std::shared_ptr<const dpi::Facts> dpi;
+  // Joined in by the front end from the process attribution map (not per packet).
+  std::optional<ProcessInfo> process;
 };
 
 ConnectionRecord makeRecord(const track::Tracker& tracker, const track::Connection& c,
