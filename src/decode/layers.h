@@ -38,12 +38,13 @@ Status decodeIpPayload(std::uint8_t proto, Layer l, int depth, PacketView& out);
 // Transport layer; `l` is the IP payload.
 Status decodeTransport(std::uint8_t proto, Layer l, PacketView& out);
 
-// The part of `l` after the first `n` bytes, on the wire and as captured; n <= l.wireLen.
+// The part of `l` after the first `n` bytes, on the wire and as captured. Callers check
+// n <= l.wireLen; the wire length saturates all the same rather than wrap.
 inline Layer after(const Layer& l, std::uint32_t n) {
   core::Cursor c(l.bytes);
   Layer r;
   r.bytes = c.skip(n) ? c.rest() : core::Bytes{};
-  r.wireLen = l.wireLen - n;
+  r.wireLen = n <= l.wireLen ? l.wireLen - n : 0;
   r.partial = l.partial;
   return r;
 }

@@ -90,7 +90,9 @@ struct PacketView {
   core::IpAddr arpTargetIp;
   std::array<std::uint8_t, 6> arpSenderMac{};
 
-  // Transport payload clipped to both the captured bytes and the IP length.
+  // Transport payload clipped to both the captured bytes and the IP length. For protocols
+  // without a decoded transport header (IGMP, ESP, GRE, ...) it is the whole IP payload;
+  // for Status::Fragment, the fragment's data.
   core::Bytes payload;
   // Payload length according to the headers (larger than payload.size() when snaplen cut it).
   std::uint32_t payloadWireLen = 0;
