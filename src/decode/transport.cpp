@@ -34,7 +34,7 @@ Status decodeTcp(const Layer& l, PacketView& out) {
   if (l.wireLen < kTcpMinHeader) return Status::Malformed;
   out.sport = *sport;
   out.dport = *dport;
-  // Fixed offsets from the segment start: a failed read does not move the cursor, so
+  // Fixed offsets from just after the ports: a failed read does not move the cursor, so
   // reading on after one would take later fields from the wrong bytes.
   const auto seq = c.peekBe32(0);
   const auto ack = c.peekBe32(4);
