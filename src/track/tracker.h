@@ -67,7 +67,7 @@ public:
   // an eviction at the bound) are delivered before the new connection's onNew.
   void onPacket(const decode::PacketView& p);
   // The same, for any decode status: only Ok packets are tracked; Fragment (non-first
-  // fragments carry no ports) is counted as untracked, other statuses are ignored.
+  // fragments carry no ports) is counted as untracked, other statuses only in `packets`.
   void onPacket(const decode::PacketView& p, decode::Status status);
   // Removes connections whose idle timeout has passed at `now`. Cheap to call often: it
   // sweeps at most once per second of `now`.
