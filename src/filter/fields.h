@@ -1,0 +1,31 @@
+#pragma once
+// The text forms of a connection's fields that the filter matches against. The UI shows
+// the same forms, so that whatever a user reads on screen is what a bare word finds.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/flow_key.h"
+#include "engine/record.h"
+
+namespace rustnet::filter {
+
+// True for protocols whose endpoints carry ports (TCP, UDP).
+bool hasPorts(std::uint8_t proto);
+
+// "192.0.2.1:443", "[2001:db8::1]:443"; just the address for ICMP, ARP and other rows.
+std::string endpointText(const core::Endpoint& e, std::uint8_t proto);
+
+// The port that names the service: the remote port when it has a registered name, else the
+// local one when it has, else the lower of the two (servers usually hold the low port).
+// 0 for rows without ports.
+std::uint16_t servicePort(const engine::ConnectionRecord& r);
+
+// ASCII case-insensitive search; `needleLower` must already be lower case. Bytes outside
+// ASCII compare exactly. An empty needle is found everywhere.
+bool containsFolded(std::string_view haystack, std::string_view needleLower);
+
+// Lower-cases ASCII letters.
+std::string lowerAscii(std::string_view s);
+
+}  // namespace rustnet::filter
