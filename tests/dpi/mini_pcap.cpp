@@ -66,7 +66,11 @@ void readPcap(const std::vector<std::uint8_t>& b, std::vector<PcapPacket>& out) 
 
 void readPcapng(const std::vector<std::uint8_t>& b, std::vector<PcapPacket>& out) {
   Reader r{b};
-  std::vector<decode::LinkType> ifaces;
+  struct Iface {
+    decode::LinkType link;
+    std::uint64_t unitsPerSecond = 1'000'000;  // if_tsresol, microseconds by default
+  };
+  std::vector<Iface> ifaces;
   for (std::size_t at = 0; at + 12 <= b.size();) {
     std::uint32_t type = r.u32(at);
     if (type == 0x0a0d0d0a) {
@@ -78,7 +82,22 @@ void readPcapng(const std::vector<std::uint8_t>& b, std::vector<PcapPacket>& out
     if (total < 12 || at + total > b.size()) break;
     const std::size_t body = at + 8;
     if (type == 1 && total >= 20) {
-      ifaces.push_back(linkFromDlt(r.u16(body)));
+      Iface iface{linkFromDlt(r.u16(body))};
+      // Options follow link type (2), reserved (2) and snaplen (4): look for if_tsresol (9).
+      for (std::size_t o = body + 8; o + 4 <= at + total - 4;) {
+        const std::uint16_t code = r.u16(o);
+        const std::uint16_t len = r.u16(o + 2);
+        if (code == 0) break;
+        if (code == 9 && len >= 1) {
+          const std::uint8_t v = b[o + 4];
+          const unsigned exp = v & 0x7f;
+          std::uint64_t units = 1;
+          for (unsigned i = 0; i < exp && units < (std::uint64_t{1} << 60); ++i) units *= (v & 0x80) ? 2 : 10;
+          iface.unitsPerSecond = units;
+        }
+        o += 4 + ((len + 3u) & ~3u);
+      }
+      ifaces.push_back(iface);
     } else if (type == 6 && total >= 32) {
       const std::uint32_t iface = r.u32(body);
       const std::uint64_t ts = (std::uint64_t{r.u32(body + 4)} << 32) | r.u32(body + 8);
@@ -86,8 +105,10 @@ void readPcapng(const std::vector<std::uint8_t>& b, std::vector<PcapPacket>& out
       const std::uint32_t len = r.u32(body + 16);
       if (body + 20 + cap <= at + total && iface < ifaces.size()) {
         PcapPacket p;
-        p.link = ifaces[iface];
-        p.ts = core::Timestamp::fromNanos(static_cast<std::int64_t>(ts) * 1000);
+        const auto units = ifaces[iface].unitsPerSecond;
+        p.link = ifaces[iface].link;
+        p.ts = core::Timestamp::fromNanos(static_cast<std::int64_t>((ts / units) * 1'000'000'000 +
+                                                                     (ts % units) * 1'000'000'000 / units));
         p.wireLen = len;
         p.data.assign(b.begin() + static_cast<std::ptrdiff_t>(body + 20),
                       b.begin() + static_cast<std::ptrdiff_t>(body + 20 + cap));
@@ -97,7 +118,7 @@ void readPcapng(const std::vector<std::uint8_t>& b, std::vector<PcapPacket>& out
       const std::uint32_t len = r.u32(body);
       const std::size_t cap = std::min<std::size_t>(len, total - 16);
       PcapPacket p;
-      p.link = ifaces[0];
+      p.link = ifaces[0].link;
       p.wireLen = len;
       p.data.assign(b.begin() + static_cast<std::ptrdiff_t>(body + 4),
                     b.begin() + static_cast<std::ptrdiff_t>(body + 4 + cap));
