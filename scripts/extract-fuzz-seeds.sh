@@ -107,6 +107,18 @@ for f in ndpi__443-curl.pcap ndpi__tls_2_reasms.pcapng ndpi__haproxy.pcap \
   streams inspector "$f" "tcp.len > 0 || udp"
 done
 
+for f in ndpi__443-curl.pcap ndpi__tls_2_reasms.pcapng ndpi__haproxy.pcap ndpi__tls_ech.pcapng \
+         ndpi__tls_invalid_reads.pcap wireshark__tls12-aes128ccm.pcap ndpi__tls_port_80.pcapng \
+         suricata-verify__tls__tls13-draft28__tls13_draft28.pcap; do
+  streams tls "$f" "tcp.len > 0"
+done
+
+for f in suricata-verify__quic-frag-unordered__input.pcap ndpi__quic-v2.pcapng ndpi__quic_q50.pcap \
+         ndpi__quic_t51.pcap ndpi__quic-mvfst-27.pcapng ndpi__quic-23.pcap tcpdump__quic_vn.pcap \
+         suricata-verify__quic-retry__input.pcap wireshark__many_interfaces.pcapng.1; do
+  streams quic "$f" "udp && !dns && !mdns"
+done
+
 for d in "$corpus"/*/; do
   printf '%-14s %3d files %7d bytes\n' "$(basename "$d")" "$(find "$d" -type f | wc -l)" \
     "$(cat "$d"/* | wc -c)"

@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "dpi/facts.h"
+#include "dpi/tls/hello.h"
 
 namespace rustnet::fuzz {
 
@@ -34,7 +35,17 @@ inline void checkFacts(const dpi::Facts& f) {
     capped(s->negotiated.kex);
     capped(s->negotiated.cipherC2s);
   }
-  if (const auto* t = f.tls()) capped(t->sni);
+  if (const auto* t = f.tls()) {
+    capped(t->sni);
+    require(t->alpn.size() <= dpi::tls::kMaxAlpnProtocols);
+    for (const auto& a : t->alpn) capped(a);
+  }
+  if (const auto* q = f.quic()) {
+    capped(q->sni);
+    require(q->alpn.size() <= dpi::tls::kMaxAlpnProtocols);
+    for (const auto& a : q->alpn) capped(a);
+    require(q->dcid.len <= dpi::kMaxQuicCidLen && q->scid.len <= dpi::kMaxQuicCidLen);
+  }
   const dpi::Facts copy = f;
   const std::string shown = copy.summary();
   // Shown text is escaped: no control characters reach a terminal.
