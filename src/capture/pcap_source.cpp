@@ -174,6 +174,7 @@ decode::LinkType linkTypeFromDlt(int dlt) {
     case 113: return decode::LinkType::LinuxSll;    // DLT_LINUX_SLL
     case 228: return decode::LinkType::RawIpv4;     // DLT_IPV4
     case 229: return decode::LinkType::RawIpv6;     // DLT_IPV6
+    case 258: return decode::LinkType::Pktap;       // DLT_PKTAP (macOS)
     case 276: return decode::LinkType::LinuxSll2;   // DLT_LINUX_SLL2
     default: return decode::LinkType::Unsupported;
   }

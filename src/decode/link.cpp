@@ -28,6 +28,14 @@ constexpr std::uint32_t kBsdAfInet6Darwin = 30;
 constexpr std::uint16_t kPppIpv4 = 0x0021;
 constexpr std::uint16_t kPppIpv6 = 0x0057;
 
+constexpr std::uint16_t kEtherPppoeSession = 0x8864;
+constexpr std::size_t kPppoeHeader = 6;  // version/type, code, session id, payload length
+
+// macOS PKTAP: a little-endian header whose first word is its own length and second the
+// DLT of the frame that follows (process metadata in between is not used here).
+constexpr std::uint32_t kPktapMinHeader = 8;
+constexpr std::uint32_t kPktapMaxHeader = 4096;
+
 constexpr std::uint16_t kArpHwEthernet = 1;
 constexpr std::uint16_t kArpHwIeee802 = 6;  // same 6-byte MACs, sent by some stacks
 
@@ -147,6 +155,41 @@ Status decodePpp(const Layer& frame, PacketView& out) {
   }
 }
 
+// RFC 2516 session stage: the PPP payload follows a 6-byte header whose length field
+// bounds it (Ethernet padding may follow).
+Status decodePppoeSession(const Layer& rest, PacketView& out) {
+  core::Cursor c(rest.bytes);
+  const auto verType = c.u8();
+  const auto code = c.u8();
+  const auto session = c.be16();
+  const auto length = c.be16();
+  if (!verType || !code || !session || !length) return Status::Malformed;
+  if (*verType != 0x11 || *code != 0) return Status::NotIp;
+  const Layer payload = after(rest, kPppoeHeader);
+  if (*length > payload.wireLen) return Status::Malformed;
+  return decodePpp(clip(payload, *length), out);
+}
+
+Status decodePktap(const Layer& frame, PacketView& out) {
+  core::Cursor c(frame.bytes);
+  const auto headerLen = c.le32();
+  const auto innerDlt = c.le32();
+  if (!headerLen || !innerDlt) return Status::Malformed;
+  if (*headerLen < kPktapMinHeader || *headerLen > kPktapMaxHeader || *headerLen > frame.wireLen) {
+    return Status::Malformed;
+  }
+  if (*headerLen > frame.bytes.size()) return Status::Malformed;
+  const Layer inner = after(frame, *headerLen);
+  switch (*innerDlt) {
+    case 0: return decodeNull(inner, out, false);
+    case 1: return decodeEthernet(inner, out);
+    case 12:
+    case 101: return decodeRawByVersion(inner, out);
+    case 108: return decodeNull(inner, out, true);
+    default: return Status::Unsupported;
+  }
+}
+
 }  // namespace
 
 Status decodeLink(LinkType link, Layer frame, PacketView& out) {
@@ -160,6 +203,7 @@ Status decodeLink(LinkType link, Layer frame, PacketView& out) {
     case LinkType::LinuxSll: return decodeSll(frame, out);
     case LinkType::LinuxSll2: return decodeSll2(frame, out);
     case LinkType::Ppp: return decodePpp(frame, out);
+    case LinkType::Pktap: return decodePktap(frame, out);
     case LinkType::Unsupported: break;
   }
   return Status::Unsupported;
@@ -170,6 +214,7 @@ Status decodeEthertype(std::uint16_t etherType, Layer rest, PacketView& out) {
     case kEtherIpv4: return decodeIpv4(rest, 0, out);
     case kEtherIpv6: return decodeIpv6(rest, 0, out);
     case kEtherArp: return decodeArp(rest, out);
+    case kEtherPppoeSession: return decodePppoeSession(rest, out);
     default: return Status::NotIp;  // includes 802.3 length fields (< 0x0600) before LLC
   }
 }

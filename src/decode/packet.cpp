@@ -21,6 +21,7 @@ const char* linkTypeName(LinkType t) {
     case LinkType::LinuxSll: return "linux-sll";
     case LinkType::LinuxSll2: return "linux-sll2";
     case LinkType::Ppp: return "ppp";
+    case LinkType::Pktap: return "pktap";
     case LinkType::Unsupported: break;
   }
   return "unsupported";

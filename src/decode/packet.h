@@ -21,6 +21,7 @@ enum class LinkType : std::uint8_t {
   LinuxSll,   // LINKTYPE_LINUX_SLL (16-byte cooked header)
   LinuxSll2,  // LINKTYPE_LINUX_SLL2 (20-byte cooked header)
   Ppp,        // DLT_PPP (with or without the ff 03 address/control bytes)
+  Pktap,      // LINKTYPE_PKTAP (macOS): a metadata header, then a frame of another DLT
   Unsupported,
 };
 const char* linkTypeName(LinkType t);

@@ -87,7 +87,7 @@ std::optional<decode::LinkType> expectedLinkType(const std::string& capinfos) {
       {"loop", LinkType::Loop},           {"rawip", LinkType::RawIp},
       {"rawip4", LinkType::RawIpv4},      {"rawip6", LinkType::RawIpv6},
       {"linux-sll", LinkType::LinuxSll},  {"linux-sll2", LinkType::LinuxSll2},
-      {"ppp", LinkType::Ppp},             {"pktap", LinkType::Unsupported},
+      {"ppp", LinkType::Ppp},             {"pktap", LinkType::Pktap},
       {"frelay", LinkType::Unsupported},
   };
   const auto it = kMap.find(capinfos);

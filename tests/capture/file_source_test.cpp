@@ -136,7 +136,8 @@ TEST(LinkTypeFromDlt, MapsEveryDecodedTypeAndNothingElse) {
   EXPECT_EQ(linkTypeFromDlt(228), decode::LinkType::RawIpv4);
   EXPECT_EQ(linkTypeFromDlt(229), decode::LinkType::RawIpv6);
   EXPECT_EQ(linkTypeFromDlt(276), decode::LinkType::LinuxSll2);
-  for (int dlt : {-1, 2, 10, 50, 105, 107, 127, 258, 100000}) {
+  EXPECT_EQ(linkTypeFromDlt(258), decode::LinkType::Pktap);
+  for (int dlt : {-1, 2, 10, 50, 105, 107, 127, 100000}) {
     EXPECT_EQ(linkTypeFromDlt(dlt), decode::LinkType::Unsupported) << dlt;
   }
   EXPECT_EQ(dataLinkName(1), "EN10MB (Ethernet)");
