@@ -24,6 +24,7 @@ PACKAGES=(
   libgmock-dev
   libbenchmark-dev
   libbpf-dev
+  bpftool             # src/process with -DRUSTNET_EBPF=ON: vmlinux.h and the skeleton
   zlib1g-dev          # src/capture: gzip-compressed capture files
   iproute2            # e2e tests: network namespaces and veth pairs
   tshark              # e2e tests: an independent view of the traffic they make

@@ -227,9 +227,9 @@ ProcScanner::ReadResult ProcScanner::readProcess(std::int32_t pid, const FdSigna
   return ReadResult::Ok;
 }
 
-std::shared_ptr<const ProcessInfo> ProcScanner::readInfo(
-    std::int32_t pid, const std::shared_ptr<const ProcessInfo>& old) {
-  const std::string base = root_.string() + '/' + std::to_string(pid);
+std::shared_ptr<const ProcessInfo> readProcessInfo(const std::filesystem::path& procRoot,
+                                                   std::int32_t pid) {
+  const std::string base = procRoot.string() + '/' + std::to_string(pid);
   std::string comm;
   if (!readSmallFile(base + "/comm", 64, comm)) return nullptr;
   while (!comm.empty() && (comm.back() == '\n' || comm.back() == '\0')) comm.pop_back();
@@ -243,14 +243,20 @@ std::shared_ptr<const ProcessInfo> ProcScanner::readInfo(
     if (readSmallFile(base + "/cmdline", kMaxCmdlineRead, cmdline))
       argv0 = cmdline.substr(0, cmdline.find('\0'));
   }
-  auto name = processName(comm, exe, argv0);
-  if (exe.size() > kMaxExecutablePath) exe.resize(kMaxExecutablePath);
-  // Keep the same object when nothing changed, so cached results stay shared.
-  if (old && old->pid == pid && old->name == name && old->executable == exe) return old;
   auto info = std::make_shared<ProcessInfo>();
   info->pid = pid;
-  info->name = std::move(name);
+  info->name = processName(comm, exe, argv0);
   info->executable = std::move(exe);
+  return info;
+}
+
+std::shared_ptr<const ProcessInfo> ProcScanner::readInfo(
+    std::int32_t pid, const std::shared_ptr<const ProcessInfo>& old) {
+  auto info = readProcessInfo(root_, pid);
+  // Keep the same object when nothing changed, so cached results stay shared.
+  if (info && old && old->pid == pid && old->name == info->name &&
+      old->executable == info->executable)
+    return old;
   return info;
 }
 

@@ -78,6 +78,10 @@ private:
   std::function<void(std::int32_t)> beforeRead_;
 };
 
+// Reads /proc/<pid>/{comm,exe,cmdline} under `procRoot`; null when the process is gone.
+std::shared_ptr<const ProcessInfo> readProcessInfo(const std::filesystem::path& procRoot,
+                                                   std::int32_t pid);
+
 // Chooses the name shown for a process: comm, unless comm was cut at 15 characters and is a
 // prefix of the executable's (or argv[0]'s) basename, which is then used instead.
 std::string processName(std::string_view comm, std::string_view exePath, std::string_view argv0);

@@ -1,5 +1,6 @@
 #include "process/process_map.h"
 
+#include "process/owner_hints.h"
 #include "process/proc_scanner.h"
 
 namespace rustnet::process {
@@ -17,16 +18,25 @@ bool wildcardCovers(const core::IpAddr& bound, bool dualStack, const core::IpAdd
 }  // namespace
 
 std::shared_ptr<const LiveIndex> LiveIndex::build(const std::vector<SocketRecord>& sockets,
-                                                  const ProcScanner& scanner) {
+                                                  const ProcScanner& scanner,
+                                                  const OwnerHints* hints) {
   auto idx = std::make_shared<LiveIndex>();
   idx->exact_.reserve(sockets.size());
   for (const auto& s : sockets) {
     if (s.inode == 0) continue;
-    const auto own = scanner.owners(s.inode);
+    auto own = scanner.owners(s.inode);
     Attribution att;
     att.uid = s.uid;
     att.hasUid = true;
     if (own.count == 1) att.process = scanner.process(own.pid);
+    // Shared after a fork, or held by a process not (yet) read: the eBPF record of who
+    // created, bound, connected or sent on this very socket settles it.
+    if (!att.process && hints != nullptr && s.cookie != 0) {
+      if (auto h = hints->byCookie(s.cookie)) {
+        att.process = h->process;
+        own.count = 1;
+      }
+    }
     if (s.listening) {
       Bound b;
       b.addr = s.tuple.local.addr;

@@ -14,15 +14,18 @@
 
 namespace rustnet::process {
 
+class OwnerHints;
 class ProcScanner;
 
 // The kernel's sockets at one refresh, joined to their owners.
 class LiveIndex {
 public:
   // Joins `sockets` to the owners `scanner` knows. Sockets with inode 0 (TIME_WAIT, request
-  // sockets) have no owner and are left out.
+  // sockets) have no owner and are left out. When /proc shows no single holder of a socket,
+  // `hints` (may be null) can name the process that used it.
   static std::shared_ptr<const LiveIndex> build(const std::vector<SocketRecord>& sockets,
-                                                const ProcScanner& scanner);
+                                                const ProcScanner& scanner,
+                                                const OwnerHints* hints = nullptr);
 
   // Exact tuple, then the reversed tuple, then listeners / unconnected UDP sockets on the
   // local endpoint (same address before wildcards), else None. More than one possible owner

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#if RUSTNET_HAVE_EBPF
+#include "process/ebpf/ebpf_hints.h"
+#endif
+
 namespace rustnet::process {
 namespace {
 
@@ -20,13 +24,20 @@ std::uint64_t steadyNs() {
 
 Resolver::Resolver(AttributionConfig cfg, std::unique_ptr<SocketSource> source)
     : cfg_(std::move(cfg)), source_(std::move(source)), scanner_(cfg_.procRoot) {
+#if RUSTNET_HAVE_EBPF
+  if (!source_ && cfg_.backend == SocketBackend::Auto) {
+    std::string error;
+    hints_ = ebpf::openHints(cfg_.procRoot, error);
+    if (!hints_) fallbackReason_ = "ebpf: " + error;
+  }
+#endif
   if (!source_ && cfg_.backend != SocketBackend::Procfs) {
     auto diag = std::make_unique<SockDiagSource>();
     std::string error;
     if (diag->open(error)) {
       source_ = std::move(diag);
     } else {
-      fallbackReason_ = error;
+      fallbackReason_ += (fallbackReason_.empty() ? "" : "; ") + error;
     }
   }
   if (!source_) source_ = std::make_unique<ProcNetSource>(cfg_.procRoot);
@@ -79,6 +90,7 @@ bool Resolver::pendingNeedsFullScan() const {
 
 void Resolver::refresh(core::Timestamp now) {
   const auto t0 = steadyNs();
+  drainHints();
   dumpSockets();
   bool full = cfg_.fullScanEvery != 0 && refreshCount_ % cfg_.fullScanEvery == 0;
   ++refreshCount_;
@@ -91,7 +103,7 @@ void Resolver::refresh(core::Timestamp now) {
       ++counters_.fullScans;
       lastFullScan_ = now;
     }
-    live_ = LiveIndex::build(sockets_, scanner_);
+    live_ = LiveIndex::build(sockets_, scanner_, hints_.get());
   };
   scanOnce(full);
   // A requested socket exists but no fd we know of holds it: a process swapped one socket
@@ -111,9 +123,34 @@ void Resolver::refresh(core::Timestamp now) {
   counters_.totalScanNs += counters_.lastScanNs;
 }
 
+Attribution Resolver::matchClosed(const SocketTuple& t) const {
+  Attribution a;
+  if (!hints_) return a;
+  std::optional<HintOwner> h;
+  if ((h = hints_->closedExact(t))) {
+    a.kind = MatchKind::Exact;
+  } else if ((h = hints_->closedExact(t.reversed()))) {
+    a.kind = MatchKind::ExactReversed;
+  } else if (t.proto == core::proto::kUdp && (h = hints_->closedUdpLocal(t.local))) {
+    a.kind = MatchKind::UnconnectedUdp;
+  } else {
+    return a;
+  }
+  a.process = h->process;
+  a.uid = h->uid;
+  a.hasUid = true;
+  return a;
+}
+
 void Resolver::resolvePending(core::Timestamp now) {
+  if (hints_) counters_.ebpfEventsLost = hints_->eventsLost();
   for (auto it = pending_.begin(); it != pending_.end();) {
-    const auto a = live_->match(it->first);
+    auto a = live_->match(it->first);
+    // Nothing live: the process may have closed the socket (or exited) already.
+    if (a.kind == MatchKind::None && hints_) {
+      a = matchClosed(it->first);
+      if (a.known()) ++counters_.resolvedFromEbpf;
+    }
     if (a.known()) {
       ++counters_.hits[static_cast<std::size_t>(a.kind)];
       store(it->first, a, now);

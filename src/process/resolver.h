@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "process/owner_hints.h"
 #include "process/proc_scanner.h"
 #include "process/process_map.h"
 #include "process/socket_source.h"
@@ -52,7 +53,7 @@ public:
   // config allows it, falling back to /proc/net with the reason kept.
   explicit Resolver(AttributionConfig cfg, std::unique_ptr<SocketSource> source = nullptr);
 
-  [[nodiscard]] Method method() const { return source_->method(); }
+  [[nodiscard]] Method method() const { return hints_ ? Method::Ebpf : source_->method(); }
   [[nodiscard]] const std::string& fallbackReason() const { return fallbackReason_; }
 
   // A new connection: resolve it at the next refresh (and keep retrying until
@@ -75,6 +76,14 @@ public:
   }
   ProcScanner& scanner() { return scanner_; }
 
+  // Extra ownership evidence (the eBPF backend, or a fake in tests); makes method() Ebpf.
+  void setHints(std::unique_ptr<OwnerHints> hints) { hints_ = std::move(hints); }
+  // The hints' descriptor to poll (-1 when none) and their event drain.
+  [[nodiscard]] int hintsFd() const { return hints_ ? hints_->waitFd() : -1; }
+  void drainHints() {
+    if (hints_) hints_->drain();
+  }
+
 private:
   struct CacheEntry {
     Attribution att;
@@ -84,12 +93,14 @@ private:
   void dumpSockets();
   bool pendingNeedsFullScan() const;
   void resolvePending(core::Timestamp now);
+  [[nodiscard]] Attribution matchClosed(const SocketTuple& t) const;
   void store(const SocketTuple& t, const Attribution& a, core::Timestamp now);
   void maintainCache(core::Timestamp now);
   void rebuildBase();
 
   AttributionConfig cfg_;
   std::unique_ptr<SocketSource> source_;
+  std::unique_ptr<OwnerHints> hints_;
   std::string fallbackReason_;
   ProcScanner scanner_;
   std::vector<SocketRecord> sockets_;

@@ -150,6 +150,7 @@ bool SockDiagSource::dumpOne(std::uint8_t family, std::uint8_t proto,
       core::Endpoint remote{diagAddr(m.idiag_family, m.id.idiag_dst), ntohs(m.id.idiag_dport)};
       r.tuple = SocketTuple::make(proto, local, remote);
       r.inode = m.idiag_inode;
+      r.cookie = (std::uint64_t{m.id.idiag_cookie[1]} << 32) | m.id.idiag_cookie[0];
       r.uid = m.idiag_uid;
       r.state = m.idiag_state;
       r.listening = proto == IPPROTO_TCP

@@ -16,6 +16,7 @@ namespace rustnet::process {
 struct SocketRecord {
   SocketTuple tuple;         // addresses canonicalised (v4-mapped → IPv4)
   std::uint64_t inode = 0;   // 0: no owning file (TIME_WAIT, request sockets, orphans)
+  std::uint64_t cookie = 0;  // the kernel's socket cookie (sock_diag only; 0 from /proc/net)
   std::uint32_t uid = 0;
   std::uint8_t state = 0;    // kernel TCP state number (UDP reuses them: 1 connected, 7 not)
   bool listening = false;    // TCP LISTEN, or UDP without a remote endpoint

@@ -97,6 +97,8 @@ struct Counters {
   std::uint64_t socketSourceErrors = 0;
   std::uint64_t cacheEvictions = 0;   // per-connection results dropped at the cap
   std::uint64_t cachedResults = 0;
+  std::uint64_t resolvedFromEbpf = 0;  // requested connections answered by eBPF records alone
+  std::uint64_t ebpfEventsLost = 0;    // ring buffer full in the kernel
 
   std::uint64_t lastScanNs = 0;   // duration of the last refresh (sockets + fd tables)
   std::uint64_t maxScanNs = 0;

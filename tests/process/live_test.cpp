@@ -175,7 +175,7 @@ TEST(LiveAttribution, AShortLivedChildKeepsItsNameAfterItExits) {
   Attributor attr(cfg);
   Requester& worker = attr.addRequester();
   attr.start();
-  if (attr.activeMethod() != Method::SockDiag)
+  if (attr.activeMethod() == Method::Procfs)
     GTEST_SKIP() << "sock_diag unavailable: " << attr.fallbackReason();
 
   int toParent[2], toChild[2];
@@ -235,3 +235,79 @@ TEST(LiveAttribution, AShortLivedChildKeepsItsNameAfterItExits) {
 
 }  // namespace
 }  // namespace rustnet::process
+
+#if RUSTNET_HAVE_EBPF
+namespace rustnet::process {
+namespace {
+
+// Built with -DRUSTNET_EBPF=ON: the programs must load and attach here (root), and a client
+// that connects and exits before anyone looks is still attributed from its close event.
+TEST(LiveEbpf, AClientThatExitedBeforeTheLookupIsAttributedFromItsCloseEvent) {
+  requireRoot();
+  Fd listener(tcpListener4());
+  ASSERT_GE(listener.get(), 0);
+  const auto lep = localOf(listener.get());
+  Fd udpSock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  auto ua = loopback4(0);
+  ASSERT_EQ(::bind(udpSock.get(), reinterpret_cast<sockaddr*>(&ua), sizeof ua), 0);
+  const auto uep = localOf(udpSock.get());
+
+  AttributionConfig cfg;
+  cfg.backend = SocketBackend::Auto;
+  cfg.refreshInterval = core::Duration::seconds(3600);
+  Attributor attr(cfg);
+  Requester& worker = attr.addRequester();
+  attr.start();
+  ASSERT_EQ(attr.activeMethod(), Method::Ebpf) << attr.fallbackReason();
+  EXPECT_EQ(attr.activeMethodName(), "ebpf");
+
+  int toParent[2];
+  ASSERT_EQ(::pipe2(toParent, O_CLOEXEC), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::prctl(PR_SET_NAME, "rn-ebpf-child");
+    const int fd = connect4(lep.port);
+    sockaddr_in me{};
+    socklen_t len = sizeof me;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len);
+    // And one datagram from an unconnected UDP socket, which also goes away at exit.
+    const int u = ::socket(AF_INET, SOCK_DGRAM, 0);
+    auto dst = loopback4(uep.port);
+    ::sendto(u, "x", 1, 0, reinterpret_cast<sockaddr*>(&dst), sizeof dst);
+    sockaddr_in ume{};
+    len = sizeof ume;
+    ::getsockname(u, reinterpret_cast<sockaddr*>(&ume), &len);
+    std::uint16_t ports[2] = {ntohs(me.sin_port), ntohs(ume.sin_port)};
+    (void)!::write(toParent[1], ports, sizeof ports);
+    ::_exit(0);
+  }
+  ::close(toParent[1]);
+  std::uint16_t ports[2] = {};
+  ASSERT_EQ(::read(toParent[0], ports, sizeof ports), static_cast<ssize_t>(sizeof ports));
+  ::close(toParent[0]);
+  ::waitpid(child, nullptr, 0);  // gone, and its sockets with it, before anyone asks
+
+  const auto tcpT = SocketTuple::make(core::proto::kTcp, {lep.addr, ports[0]}, lep);
+  const auto udpT = SocketTuple::make(core::proto::kUdp, {lep.addr, ports[1]}, uep);
+  ASSERT_TRUE(worker.requestLookup(tcpT));
+  ASSERT_TRUE(worker.requestLookup(udpT));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((!attr.find(tcpT).known() || !attr.find(udpT).known()) &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  for (const auto& t : {tcpT, udpT}) {
+    auto a = attr.find(t);
+    ASSERT_TRUE(a.known());
+    EXPECT_EQ(a.process->pid, child);
+    EXPECT_EQ(a.process->name, "rn-ebpf-child");
+  }
+  EXPECT_EQ(attr.find(tcpT).kind, MatchKind::Exact);
+  EXPECT_EQ(attr.find(udpT).kind, MatchKind::UnconnectedUdp);
+  EXPECT_GE(attr.counters().resolvedFromEbpf, 2u);
+  attr.stop();
+}
+
+}  // namespace
+}  // namespace rustnet::process
+#endif
