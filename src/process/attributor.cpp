@@ -134,8 +134,11 @@ void Attributor::run() {
     if (resolver_->hasNewRequests()) wait = std::min(wait, lastRefresh + gap - now);
     const int timeoutMs = static_cast<int>(std::clamp<std::int64_t>(
         (wait.ns + 999'999) / 1'000'000, 0, cfg_.refreshInterval.millisI() + 1));
-    pollfd p{eventFd_, POLLIN, 0};
-    ::poll(&p, 1, timeoutMs);
+    // The eBPF ring buffer (when active) is drained as it fills, not only at refreshes, so a
+    // burst of socket events between two refreshes does not overflow it.
+    pollfd p[2] = {{eventFd_, POLLIN, 0}, {resolver_->hintsFd(), POLLIN, 0}};
+    ::poll(p, p[1].fd >= 0 ? 2 : 1, timeoutMs);
+    if (p[1].fd >= 0 && (p[1].revents & POLLIN) != 0) resolver_->drainHints();
     std::uint64_t counter = 0;
     [[maybe_unused]] auto n = ::read(eventFd_, &counter, sizeof counter);
     // Cleared before draining: a request pushed after this point writes the eventfd again.
