@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
   cfg.workers = o.workers;
   cfg.tracker.maxConnections = o.maxConnections;
   cfg.tracker.ignoreLoopback = o.noLocalhost;
+  cfg.tracker.dpi = !o.noDpi;
   if (o.readFile.empty()) cfg.tracker.localAddresses = capture::hostAddresses();
 
   std::optional<engine::Engine> eng;

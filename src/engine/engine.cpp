@@ -236,6 +236,7 @@ std::shared_ptr<const Snapshot> Engine::snapshot() const {
     merged->rows.insert(merged->rows.end(), p->rows.begin(), p->rows.end());
     merged->stats.decode.add(p->decode);
     addTrackerCounters(merged->stats.tracker, p->tracker);
+    merged->stats.dpi += p->dpi;
   }
   merged->stats.liveConnections = merged->rows.size();
   merged->stats.capture.seen = seen_.load(std::memory_order_relaxed);

@@ -24,6 +24,7 @@ ConnectionRecord makeRecord(const track::Tracker& tracker, const track::Connecti
   r.retransmissions = c.tcp.retransmissions;
   r.handshakeRttNs = c.tcp.handshakeRttNs;
   r.idleTimeout = tracker.idleTimeout(c);
+  r.dpi = track::publishedFacts(c);
   return r;
 }
 

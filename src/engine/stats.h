@@ -2,6 +2,7 @@
 // Run counters, summed over the capture thread and every worker.
 #include <cstdint>
 
+#include "dpi/counters.h"
 #include "track/tracker.h"
 
 namespace rustnet::engine {
@@ -36,6 +37,7 @@ struct EngineStats {
   CaptureCounters capture;
   DecodeCounters decode;
   track::TrackerCounters tracker;
+  dpi::Counters dpi;
   std::uint64_t liveConnections = 0;
 };
 

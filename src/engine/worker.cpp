@@ -105,6 +105,7 @@ void Worker::serviceSnapshotRequest() {
   tracker_.forEach([&](const track::Connection& c) { snap->rows.push_back(makeRecord(tracker_, c, now_)); });
   snap->decode = decode_;
   snap->tracker = tracker_.counters();
+  snap->dpi = tracker_.dpiCounters();
   snapshot_.store(std::move(snap), std::memory_order_release);
 }
 

@@ -20,6 +20,7 @@ struct WorkerSnapshot {
   std::vector<ConnectionRecord> rows;
   DecodeCounters decode;
   track::TrackerCounters tracker;
+  dpi::Counters dpi;
 };
 
 struct WorkerConfig {

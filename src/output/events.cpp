@@ -1,6 +1,7 @@
 #include "output/events.h"
 
 #include "core/flow_key.h"
+#include "output/dpi_json.h"
 #include "output/json_line.h"
 
 namespace rustnet::output {
@@ -32,6 +33,7 @@ std::string formatEvent(const engine::ConnectionEvent& e) {
   } else {
     j.null("service_name");
   }
+  if (r.dpi) appendDpiFields(j, *r.dpi);
   if (e.kind == engine::ConnectionEvent::Kind::Closed) {
     j.str("end_reason", track::endReasonName(e.reason))
         .num("bytes_sent", r.sent.bytes)
@@ -73,6 +75,7 @@ std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
       .num("connections_forced_end", s.tracker.forcedEnd)
       .num("connections_reused", s.tracker.tcpReused)
       .num("tcp_retransmissions", s.tracker.retransmissions);
+  appendDpiCounters(j, s.dpi);
   if (!run.error.empty()) j.str("source_error", run.error);
   return j.finish();
 }

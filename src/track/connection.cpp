@@ -100,11 +100,26 @@ std::string_view icmpTypeName(std::uint8_t proto, std::uint8_t type) {
 }
 
 std::string_view stateLabel(const Connection& c, State state) {
+  if (const dpi::Facts* f = c.facts(); f != nullptr && f->state() != dpi::AppState::None) {
+    const bool open = c.proto() == core::proto::kUdp ||
+                      (c.proto() == core::proto::kTcp && state == State::Established);
+    if (open) return dpi::appStateName(f->state());
+  }
   if (state == State::IcmpOther) {
     const std::string_view name = icmpTypeName(c.proto(), c.icmpType);
     if (!name.empty()) return name;
   }
   return stateName(state);
+}
+
+std::shared_ptr<const dpi::Facts> publishedFacts(const Connection& c) {
+  if (c.inspector && (c.factsDirty || !c.published)) {
+    c.published = c.inspector->facts().proto() == dpi::AppProto::Unknown
+                      ? nullptr
+                      : std::make_shared<const dpi::Facts>(c.inspector->facts());
+    c.factsDirty = false;
+  }
+  return c.published;
 }
 
 }  // namespace rustnet::track

@@ -2,10 +2,13 @@
 // One tracked conversation. The key is canonical (core::FlowKey); `localIsA` orients it:
 // "local" is this host's side, or, when that cannot be told, the initiator (SPEC §2).
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "core/flow_key.h"
 #include "core/time.h"
+#include "dpi/facts.h"
+#include "dpi/inspector.h"
 #include "track/rate.h"
 
 namespace rustnet::track {
@@ -61,6 +64,9 @@ struct Connection {
   State state = State::Active;
   std::uint8_t icmpType = 0;  // last ICMP type seen, for a readable IcmpOther name
   std::uint64_t id = 0;       // unique within a run: stable handle for UIs and events
+  // The local side opened the conversation: it sent the first SYN (or, for other
+  // protocols, the first packet); for TCP first seen mid-stream, it has the higher port.
+  bool localInitiated = true;
   // Idle timeout chosen by a later stage that knows the application (DPI: a QUIC peer's
   // max_idle_timeout, a DNS exchange...). Zero: the protocol/state table decides.
   core::Duration timeoutHint;
@@ -73,7 +79,20 @@ struct Connection {
   RateMeter rateIn;
   TcpInfo tcp;
 
+  // Deep packet inspection (SPEC §3). The inspector exists from the first payload until
+  // its facts are final; then only the facts stay, in `published`. While it runs,
+  // `published` is a copy refreshed lazily by publishedFacts() (records are made far less
+  // often than packets arrive), so these two are a cache: mutable, worker thread only.
+  std::unique_ptr<dpi::Inspector> inspector;
+  mutable std::shared_ptr<const dpi::Facts> published;
+  mutable bool factsDirty = false;
+  bool dpiDone = false;  // inspection ended: no inspector will be created again
+
   [[nodiscard]] std::uint8_t proto() const { return key.proto; }
+  // What DPI knows now (nullptr when nothing was inspected).
+  [[nodiscard]] const dpi::Facts* facts() const {
+    return inspector ? &inspector->facts() : published.get();
+  }
   [[nodiscard]] const core::Endpoint& local() const { return localIsA ? key.a : key.b; }
   [[nodiscard]] const core::Endpoint& remote() const { return localIsA ? key.b : key.a; }
   [[nodiscard]] std::uint64_t totalPackets() const { return sent.packets + received.packets; }
@@ -83,7 +102,12 @@ struct Connection {
 // like the states ("DEST_UNREACHABLE", "NEIGHBOR_SOLICITATION"); empty when unknown.
 std::string_view icmpTypeName(std::uint8_t proto, std::uint8_t type);
 // The label to show for `c` in `state` (usually Tracker::displayState): the state name,
-// except for ICMP rows that are not echo, which show the message type's name.
+// except for ICMP rows that are not echo, which show the message type's name, and for
+// connections whose application state DPI knows (QUIC_*, DNS_*, the SSH states), which
+// show that while the transport is open (UDP, or TCP ESTABLISHED).
 std::string_view stateLabel(const Connection& c, State state);
+// An immutable copy of c.facts() for records, shared until the facts change again;
+// nullptr when DPI found nothing. Worker thread only.
+std::shared_ptr<const dpi::Facts> publishedFacts(const Connection& c);
 
 }  // namespace rustnet::track

@@ -1,6 +1,7 @@
 #include "track/timeouts.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "track/connection.h"
 
@@ -10,10 +11,39 @@ namespace {
 bool isWebPort(std::uint16_t port) {
   return port == 80 || port == 443 || port == 8080 || port == 8443;
 }
+
+// The application's timeout, when DPI knows the application and its transport is open.
+std::optional<core::Duration> appTimeout(const Timeouts& t, const Connection& c) {
+  const dpi::Facts* f = c.facts();
+  if (f == nullptr) return std::nullopt;
+  if (c.proto() == core::proto::kUdp) {
+    if (const auto hint = f->idleTimeoutHint()) return *hint;
+    switch (f->state()) {
+      case dpi::AppState::QuicInitial:
+      case dpi::AppState::QuicHandshake: return t.quicHandshake;
+      case dpi::AppState::QuicConnected: return t.quicConnected;
+      case dpi::AppState::QuicDraining:
+      case dpi::AppState::QuicClosed: return t.quicDraining;
+      case dpi::AppState::DnsQuery:
+      case dpi::AppState::DnsResponse: return t.dns;
+      default: return std::nullopt;
+    }
+  }
+  if (c.proto() == core::proto::kTcp && c.state == State::Established) {
+    switch (f->proto()) {
+      case dpi::AppProto::Ssh: return t.ssh;
+      case dpi::AppProto::Http:
+      case dpi::AppProto::Tls: return t.tcpEstablishedWeb;
+      default: return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
 }  // namespace
 
 core::Duration baseTimeout(const Timeouts& t, const Connection& c) {
   if (c.timeoutHint.ns > 0) return c.timeoutHint;
+  if (const auto app = appTimeout(t, c)) return *app;
   switch (c.state) {
     case State::SynSent:
     case State::SynRecv:
@@ -62,8 +92,11 @@ core::Duration idleTimeout(const Timeouts& t, const Connection& c) {
 }
 
 core::Duration minIdleTimeout(const Timeouts& t) {
-  const core::Duration halved = std::min({t.tcpEstablished, t.tcpEstablishedWeb, t.tcpHandshake, t.tcpClosing,
-                                          t.tcpTimeWait, t.udp, t.icmp, t.arp, t.other}) / 2;
+  const core::Duration halved =
+      std::min({t.tcpEstablished, t.tcpEstablishedWeb, t.tcpHandshake, t.tcpClosing, t.tcpTimeWait,
+                t.udp, t.icmp, t.arp, t.other, t.ssh, t.dns, t.quicHandshake, t.quicConnected,
+                t.quicDraining}) /
+      2;
   return std::min({halved, t.tcpClosed, t.tcpTimeWait});
 }
 

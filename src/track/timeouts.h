@@ -24,6 +24,13 @@ struct Timeouts {
   core::Duration icmp = core::Duration::seconds(10);
   core::Duration arp = core::Duration::seconds(30);
   core::Duration other = core::Duration::seconds(60);
+  // Application protocols found by DPI, while the transport is open (UDP, TCP ESTABLISHED).
+  // A QUIC connection's own idle hint (max_idle_timeout, or 1-10 s after a close) wins.
+  core::Duration ssh = core::Duration::seconds(30 * 60);
+  core::Duration dns = core::Duration::seconds(30);
+  core::Duration quicHandshake = core::Duration::seconds(60);  // QUIC_INITIAL, QUIC_HANDSHAKE
+  core::Duration quicConnected = core::Duration::seconds(180);
+  core::Duration quicDraining = core::Duration::seconds(10);   // QUIC_DRAINING, QUIC_CLOSED
 };
 
 // Activity grace. A connection that only ever carried a packet or two (a scan probe, an
@@ -36,7 +43,8 @@ inline constexpr std::uint64_t kSparsePackets = 2;
 inline constexpr std::uint64_t kBusyPackets = 100;
 inline constexpr core::Duration kBusyAge = core::Duration::seconds(60);
 
-// The timeout from the table for `c`'s protocol and state, or c.timeoutHint when set.
+// The timeout from the table for `c`'s protocol and state (the application's, when DPI
+// knows it), or c.timeoutHint when set.
 core::Duration baseTimeout(const Timeouts& t, const Connection& c);
 // baseTimeout with the activity grace applied: the idle time after which `c` expires.
 core::Duration idleTimeout(const Timeouts& t, const Connection& c);

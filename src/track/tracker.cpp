@@ -16,6 +16,16 @@ std::int64_t floorSecond(core::Timestamp t) {
   return s;
 }
 
+// Who opened the conversation (Connection::localInitiated), from its first packet.
+bool localInitiated(const Connection& c, const decode::PacketView& p, KeyKind kind, bool fromLocal) {
+  if (kind != KeyKind::Tcp) return fromLocal;
+  switch (tcpSenderIsLocal(p.tcpFlags)) {
+    case 1: return fromLocal;   // a SYN: its sender opened
+    case 0: return !fromLocal;  // a SYN-ACK: its receiver opened
+    default: return c.local().port >= c.remote().port;  // mid-stream: the ephemeral port
+  }
+}
+
 State icmpState(const decode::PacketView& p, KeyKind kind) {
   if (kind != KeyKind::IcmpEcho) return State::IcmpOther;
   return isIcmpEchoRequest(p) ? State::EchoRequest : State::EchoReply;
@@ -123,6 +133,7 @@ void Tracker::onPacket(const decode::PacketView& p) {
     nextId_ += config_.idStride;
     c.firstSeen = p.ts;
     c.lastSeen = p.ts;
+    c.localInitiated = localInitiated(c, p, keyed->kind, fromLocal);
     switch (keyed->kind) {
       case KeyKind::Tcp: tcpStart(c, p.tcpFlags, fromLocal); break;
       case KeyKind::Udp: c.state = State::UdpActive; break;
@@ -146,8 +157,10 @@ void Tracker::onPacket(const decode::PacketView& p) {
         ++c.tcp.retransmissions;
         ++counters_.retransmissions;
       }
+      inspect(c, p, fromLocal);
       break;
     case KeyKind::Udp:
+      inspect(c, p, fromLocal);
       break;  // activity states are derived from lastSeen at display time
     case KeyKind::IcmpEcho:
     case KeyKind::IcmpOther:
@@ -166,6 +179,26 @@ void Tracker::onPacket(const decode::PacketView& p) {
   if (created) {
     ++counters_.created;
     sink_.onNew(c);
+  }
+}
+
+void Tracker::inspect(Connection& c, const decode::PacketView& p, bool fromLocal) {
+  if (!config_.dpi || c.dpiDone || p.payload.empty()) return;
+  if (!c.inspector) {
+    // Allocated on the first payload only: connections without one never cost DPI memory.
+    const dpi::FlowInfo flow{
+        c.proto() == core::proto::kTcp ? dpi::Transport::Tcp : dpi::Transport::Udp,
+        c.local().port, c.remote().port, c.localInitiated};
+    c.inspector = std::make_unique<dpi::Inspector>(flow);
+  }
+  c.inspector->feed(p.payload, fromLocal ? dpi::Direction::Outbound : dpi::Direction::Inbound,
+                    p.seq, p.ts, dpiCounters_);
+  c.factsDirty = true;
+  if (c.inspector->finished()) {
+    // Keep only the facts; the analyzer state is gone already.
+    (void)publishedFacts(c);
+    c.inspector.reset();
+    c.dpiDone = true;
   }
 }
 

@@ -11,6 +11,7 @@
 #include "core/ip_addr.h"
 #include "core/time.h"
 #include "decode/packet.h"
+#include "dpi/counters.h"
 #include "track/connection.h"
 #include "track/timeouts.h"
 
@@ -24,6 +25,9 @@ struct TrackerConfig {
   std::vector<core::IpAddr> localAddresses;
   // --no-localhost: traffic whose both ends are loopback is counted and not tracked.
   bool ignoreLoopback = false;
+  // Deep packet inspection of TCP/UDP payloads (SPEC §3); --no-dpi turns it off, and then
+  // no inspector is ever created.
+  bool dpi = true;
   Timeouts timeouts;
   // Connection ids are `idBase + n * idStride` so that shards never hand out the same id.
   std::uint64_t idBase = 1;
@@ -92,6 +96,7 @@ public:
 
   [[nodiscard]] std::size_t size() const;
   [[nodiscard]] const TrackerCounters& counters() const { return counters_; }
+  [[nodiscard]] const dpi::Counters& dpiCounters() const { return dpiCounters_; }
   [[nodiscard]] const TrackerConfig& config() const { return config_; }
 
 private:
@@ -99,11 +104,13 @@ private:
   [[nodiscard]] std::size_t slotCount() const;
   [[nodiscard]] bool expiredAt(const Connection& c, core::Timestamp now) const;
   void end(std::uint32_t slot, EndReason why, core::Timestamp when);
+  void inspect(Connection& c, const decode::PacketView& p, bool fromLocal);
 
   TrackerConfig config_;
   EventSink& sink_;
   std::unique_ptr<ConnectionTable> table_;
   TrackerCounters counters_;
+  dpi::Counters dpiCounters_;
   std::uint64_t nextId_;
   std::int64_t lastSweepSecond_ = std::numeric_limits<std::int64_t>::min();
   core::Duration sweepHorizon_;  // connections idle for less than this cannot have expired

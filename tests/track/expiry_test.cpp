@@ -189,7 +189,15 @@ TEST(Expiry, ConfiguredTimeoutsAndHintAreHonoured) {
   Fixture f(cfg);
   const auto last = f.udpExchange(secs(0), 4, core::Duration::seconds(1));
   EXPECT_EQ(f.tracker.idleTimeout(test::only(f.tracker)), core::Duration::seconds(20));
-  Connection hinted = test::only(f.tracker);
+  // Connection is move-only (it may own a DPI inspector): copy what the timeout reads.
+  const Connection& live = test::only(f.tracker);
+  Connection hinted;
+  hinted.key = live.key;
+  hinted.state = live.state;
+  hinted.sent = live.sent;
+  hinted.received = live.received;
+  hinted.firstSeen = live.firstSeen;
+  hinted.lastSeen = live.lastSeen;
   hinted.timeoutHint = core::Duration::seconds(45);
   EXPECT_EQ(f.tracker.idleTimeout(hinted), core::Duration::seconds(45));
   f.expectExpiresAfter(last, core::Duration::seconds(20), EndReason::IdleTimeout);

@@ -214,7 +214,8 @@ TEST(Rows, OtherIcmpKeyedByAddressPairLabelledByLastType) {
   EXPECT_EQ(icmpTypeName(core::proto::kIcmp, 3), "DEST_UNREACHABLE");
   EXPECT_EQ(icmpTypeName(core::proto::kIcmp, 9), "ROUTER_ADVERTISEMENT");
   EXPECT_EQ(icmpTypeName(core::proto::kIcmp, 200), "");
-  Connection unknown = c;
+  Connection unknown;  // Connection is move-only (it may own a DPI inspector)
+  unknown.key = c.key;
   unknown.icmpType = 200;
   EXPECT_EQ(stateLabel(unknown, State::IcmpOther), "ICMP");
 }

@@ -1,0 +1,131 @@
+#include "output/dpi_json.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "core/text.h"
+
+namespace rustnet::output {
+
+namespace {
+
+void wireIf(JsonLine& j, std::string_view key, std::string_view value) {
+  if (!value.empty()) j.wire(key, value);
+}
+
+std::string wireArray(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    JsonLine::appendQuoted(out, core::escapeControl(items[i]));
+  }
+  out += ']';
+  return out;
+}
+
+void http(JsonLine& j, const dpi::HttpFacts& h) {
+  wireIf(j, "http_method", h.method);
+  wireIf(j, "http_host", h.host);
+  wireIf(j, "http_path", h.path);
+  wireIf(j, "http_user_agent", h.userAgent);
+  if (h.status != 0) j.num("http_status", std::uint64_t{h.status});
+}
+
+void tls(JsonLine& j, const dpi::TlsFacts& t) {
+  wireIf(j, "tls_sni", t.sni);
+  if (!t.alpn.empty()) j.raw("tls_alpn", wireArray(t.alpn));
+  // The version in use when the server answered, else the best the client offered.
+  const std::uint16_t v = t.negotiatedVersion != 0 ? t.negotiatedVersion : t.maxOfferedVersion;
+  if (v != 0) j.str("tls_version", dpi::tlsVersionName(v));
+  if (t.maxOfferedVersion != 0) j.str("tls_max_offered_version", dpi::tlsVersionName(t.maxOfferedVersion));
+  if (t.serverHelloSeen) j.str("tls_cipher", fmt::format("0x{:04x}", t.cipher));
+  if (t.ech) j.boolean("tls_ech", true);
+}
+
+void dns(JsonLine& j, const dpi::DnsFacts& d) {
+  j.num("dns_id", std::uint64_t{d.id});
+  wireIf(j, "dns_query", d.qname);
+  if (d.querySeen || !d.qname.empty()) j.str("dns_qtype", dpi::dnsTypeName(d.qtype));
+  if (!d.responseSeen) return;
+  j.str("dns_rcode", dpi::dnsRcodeName(d.rcode));
+  std::vector<std::string> answers;
+  answers.reserve(d.answers.size());
+  for (const auto& a : d.answers) answers.push_back(a.name.empty() ? a.addr.toString() : a.name);
+  j.raw("dns_answers", wireArray(answers));
+}
+
+void sshBanner(JsonLine& j, std::string_view side, const dpi::SshBanner& b) {
+  if (!b.seen) return;
+  const std::string prefix = fmt::format("ssh_{}_", side);
+  j.wire(prefix + "version", b.protoVersion);
+  j.wire(prefix + "software", b.software);
+  wireIf(j, prefix + "comment", b.comment);
+}
+
+void ssh(JsonLine& j, const dpi::SshFacts& s) {
+  sshBanner(j, "client", s.client);
+  sshBanner(j, "server", s.server);
+  const auto& a = s.negotiated;
+  wireIf(j, "ssh_kex", a.kex);
+  wireIf(j, "ssh_host_key", a.hostKey);
+  wireIf(j, "ssh_cipher_c2s", a.cipherC2s);
+  wireIf(j, "ssh_cipher_s2c", a.cipherS2c);
+  wireIf(j, "ssh_mac_c2s", a.macC2s);
+  wireIf(j, "ssh_mac_s2c", a.macS2c);
+  wireIf(j, "ssh_compression_c2s", a.compressionC2s);
+  wireIf(j, "ssh_compression_s2c", a.compressionS2c);
+}
+
+std::string hex(const dpi::QuicCid& cid) {
+  std::string out;
+  for (std::size_t i = 0; i < cid.len && i < cid.bytes.size(); ++i) out += fmt::format("{:02x}", cid.bytes[i]);
+  return out;
+}
+
+void quic(JsonLine& j, const dpi::QuicFacts& q) {
+  if (q.version != 0) j.str("quic_version", fmt::format("0x{:08x}", q.version));
+  wireIf(j, "quic_sni", q.sni);
+  if (!q.alpn.empty()) j.raw("quic_alpn", wireArray(q.alpn));
+  if (q.dcid.len > 0) j.str("quic_dcid", hex(q.dcid));
+  if (q.scid.len > 0) j.str("quic_scid", hex(q.scid));
+  if (q.maxIdleTimeoutMs != 0) j.num("quic_max_idle_timeout_ms", q.maxIdleTimeoutMs);
+  if (q.closed) j.boolean("quic_closed", true);
+  if (q.versionNegotiation) j.boolean("quic_version_negotiation", true);
+  if (q.retry) j.boolean("quic_retry", true);
+}
+
+}  // namespace
+
+void appendDpiFields(JsonLine& j, const dpi::Facts& f) {
+  if (f.proto() == dpi::AppProto::Unknown) return;
+  j.str("dpi_protocol", dpi::appProtoName(f.proto()));
+  wireIf(j, "dpi_domain", f.domain());
+  if (const auto* h = f.http()) http(j, *h);
+  if (const auto* t = f.tls()) tls(j, *t);
+  if (const auto* d = f.dns()) dns(j, *d);
+  if (const auto* s = f.ssh()) ssh(j, *s);
+  if (const auto* q = f.quic()) quic(j, *q);
+}
+
+void appendDpiCounters(JsonLine& j, const dpi::Counters& c) {
+  j.num("dpi_connections_inspected", c.inspectors)
+      .num("dpi_packets_inspected", c.packetsInspected)
+      .num("dpi_unidentified", c.unidentified)
+      .num("dpi_malformed", c.malformed);
+  JsonLine hits;
+  for (std::size_t i = 1; i < dpi::kAppProtoCount; ++i) {
+    hits.num(dpi::appProtoName(static_cast<dpi::AppProto>(i)), c.hits[i]);
+  }
+  std::string h = hits.finish();
+  h.pop_back();  // finish() ends the line
+  j.raw("dpi_hits", h);
+  JsonLine caps;
+  for (std::size_t i = 0; i < dpi::kCapCount; ++i) caps.num(dpi::kCapNames[i], c.capsHit[i]);
+  std::string k = caps.finish();
+  k.pop_back();
+  j.raw("dpi_caps_hit", k);
+}
+
+}  // namespace rustnet::output
