@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "capture/pcap_source.h"
+#include "capture/pcapng_source.h"
 #include "core/text.h"
 
 namespace rustnet::capture {
@@ -134,6 +135,21 @@ void applyFilter(pcap* p, const std::string& expression, std::uint32_t netmask) 
 
 namespace {
 constexpr std::size_t kFileBufferBytes = 1u << 20;
+
+bool isPcapngMagic(const unsigned char* m) {
+  return m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a;
+}
+
+// The first decompressed bytes of a gzip file, read through a second handle so that the
+// stream handed to the reader starts at the beginning.
+bool gzippedPcapng(const std::string& path) {
+  gzFile gz = gzopen(path.c_str(), "rb");
+  if (gz == nullptr) return false;
+  unsigned char magic[4] = {};
+  const int n = gzread(gz, magic, sizeof magic);
+  gzclose(gz);
+  return n == 4 && isPcapngMagic(magic);
+}
 }  // namespace
 
 std::unique_ptr<Source> openFile(const std::string& path, const std::string& bpfFilter) {
@@ -158,17 +174,20 @@ std::unique_ptr<Source> openFile(const std::string& path, const std::string& bpf
   }
 
   // A regular file can be peeked at: plain captures go to libpcap directly, which is
-  // faster than passing every byte through zlib.
+  // faster than passing every byte through zlib, and pcapng goes to our own reader.
   bool gzipped = !S_ISREG(st.st_mode);
+  bool pcapng = false;
   if (S_ISREG(st.st_mode)) {
-    std::array<unsigned char, 2> magic{};
+    std::array<unsigned char, 4> magic{};
     const ssize_t n = pread(fd, magic.data(), magic.size(), 0);
     if (n < 0) {
       const int err = errno;
       close(fd);
       fail(path, std::strerror(err));
     }
-    gzipped = n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    gzipped = n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+    pcapng = n == 4 && isPcapngMagic(magic.data());
+    if (gzipped) pcapng = gzippedPcapng(path);
   }
 
   std::shared_ptr<detail::GzipReader> gzip;
@@ -188,6 +207,16 @@ std::unique_ptr<Source> openFile(const std::string& path, const std::string& bpf
   // file replay run at memory speed. glibc ignores the size unless we supply the buffer.
   auto stdioBuffer = std::make_unique<char[]>(kFileBufferBytes);
   std::setvbuf(fp, stdioBuffer.get(), _IOFBF, kFileBufferBytes);
+
+  if (pcapng) {
+    detail::PcapngParams p;
+    p.file = fp;
+    p.stdioBuffer = std::move(stdioBuffer);
+    p.gzip = std::move(gzip);
+    p.name = path;
+    p.bpfFilter = bpfFilter;
+    return detail::openPcapng(std::move(p));
+  }
 
   std::array<char, PCAP_ERRBUF_SIZE> errbuf{};
   pcap_t* raw = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO,

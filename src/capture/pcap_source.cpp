@@ -82,6 +82,7 @@ void PcapSource::deliver(const void* header, const std::uint8_t* bytes) {
   // come out lower than the bytes we actually hold.
   f.wireLen = std::max(h->len, h->caplen);
   f.data = core::Bytes(bytes, h->caplen);
+  f.linkType = linkType_;
   delivered_.store(delivered_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   try {
     sink_->onFrame(f);

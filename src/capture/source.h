@@ -24,6 +24,9 @@ struct Frame {
   core::Timestamp ts;
   std::uint32_t wireLen = 0;
   core::Bytes data;  // captured bytes; valid only during the FrameSink call
+  // How to decode it: the source's link type, except in pcapng files whose interfaces
+  // differ (each frame then carries its interface's).
+  decode::LinkType linkType = decode::LinkType::Unsupported;
 };
 
 class FrameSink {

@@ -37,13 +37,13 @@ public:
     ++seen_;
     if (f.ts > lastTs_) lastTs_ = f.ts;
     if (e_.inlineMode_) {
-      e_.workers_[0]->handle(RecordView{RecordKind::Frame, f.ts, f.wireLen, f.data});
+      e_.workers_[0]->handle(RecordView{RecordKind::Frame, f.ts, f.wireLen, f.data, f.linkType});
       return;
     }
     std::size_t shard = 0;
     const std::size_t n = e_.workers_.size();
     if (n > 1) {
-      const decode::Status st = decode::decode(e_.linkType_, f.data, f.wireLen, f.ts, scratch_);
+      const decode::Status st = decode::decode(f.linkType, f.data, f.wireLen, f.ts, scratch_);
       shard = static_cast<std::size_t>(shardHash(st, scratch_) % n);
     }
     FrameRing& ring = e_.workers_[shard]->ring();
@@ -52,7 +52,7 @@ public:
       return;
     }
     int spins = 0;
-    while (!ring.tryWrite(RecordKind::Frame, f.ts, f.wireLen, f.data)) {
+    while (!ring.tryWrite(RecordKind::Frame, f.ts, f.wireLen, f.data, f.linkType)) {
       if (e_.live_) {
         ++ourDropped_;  // never stall a live capture: the kernel would drop instead, unseen
         return;
@@ -125,7 +125,6 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
   const std::size_t shards = inlineMode_ ? 1 : static_cast<std::size_t>(n);
   for (std::size_t i = 0; i < shards; ++i) {
     WorkerConfig wc;
-    wc.linkType = linkType_;
     wc.live = live_;
     wc.tracker = config_.tracker;
     wc.tracker.maxConnections = std::max<std::size_t>(1, config_.tracker.maxConnections / shards);

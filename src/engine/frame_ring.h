@@ -12,6 +12,7 @@
 #include "core/cursor.h"
 #include "core/spsc_queue.h"
 #include "core/time.h"
+#include "decode/packet.h"
 
 namespace rustnet::engine {
 
@@ -27,6 +28,7 @@ struct RecordView {
   core::Timestamp ts;
   std::uint32_t wireLen;
   core::Bytes data;
+  decode::LinkType linkType = decode::LinkType::Unsupported;  // frames only
 };
 
 class FrameRing {
@@ -37,7 +39,8 @@ public:
   [[nodiscard]] std::size_t maxRecord() const { return size_ / 4; }
 
   // Producer: appends a record (not yet visible). False when there is no room right now.
-  bool tryWrite(RecordKind kind, core::Timestamp ts, std::uint32_t wireLen, core::Bytes data) {
+  bool tryWrite(RecordKind kind, core::Timestamp ts, std::uint32_t wireLen, core::Bytes data,
+                decode::LinkType link = decode::LinkType::Unsupported) {
     if (data.size() > maxRecord()) return false;
     const std::size_t need = kHeader + align(data.size());
     std::size_t pos = head_ & (size_ - 1);
@@ -45,11 +48,11 @@ public:
     if (!hasRoom(need + skip)) return false;
     if (skip != 0) {
       // Too little room left for a header means an implicit wrap (the consumer knows).
-      if (skip >= kHeader) writeHeader(pos, RecordKind::Wrap, {}, 0, 0);
+      if (skip >= kHeader) writeHeader(pos, RecordKind::Wrap, {}, 0, 0, link);
       head_ += skip;
       pos = 0;
     }
-    writeHeader(pos, kind, ts, wireLen, static_cast<std::uint32_t>(data.size()));
+    writeHeader(pos, kind, ts, wireLen, static_cast<std::uint32_t>(data.size()), link);
     if (!data.empty()) std::memcpy(buf_.get() + pos + kHeader, data.data(), data.size());
     head_ += need;
     return true;
@@ -79,7 +82,8 @@ public:
         continue;
       }
       f(RecordView{static_cast<RecordKind>(h.kind), core::Timestamp{h.ts}, h.wireLen,
-                   core::Bytes(buf_.get() + pos + kHeader, h.size)});
+                   core::Bytes(buf_.get() + pos + kHeader, h.size),
+                   static_cast<decode::LinkType>(h.link)});
       tail += kHeader + align(h.size);
       ++n;
     }
@@ -96,7 +100,8 @@ private:
     std::uint32_t size;
     std::uint32_t wireLen;
     std::uint8_t kind;
-    std::uint8_t pad[7];
+    std::uint8_t link;
+    std::uint8_t pad[6];
   };
   static constexpr std::size_t kHeader = sizeof(Header);
   static_assert(kHeader == 24);
@@ -113,8 +118,8 @@ private:
     return size_ - (head_ - cachedTail_) >= need;
   }
   void writeHeader(std::size_t pos, RecordKind kind, core::Timestamp ts, std::uint32_t wireLen,
-                   std::uint32_t size) {
-    Header h{ts.ns, size, wireLen, static_cast<std::uint8_t>(kind), {}};
+                   std::uint32_t size, decode::LinkType link) {
+    Header h{ts.ns, size, wireLen, static_cast<std::uint8_t>(kind), static_cast<std::uint8_t>(link), {}};
     std::memcpy(buf_.get() + pos, &h, kHeader);
   }
 

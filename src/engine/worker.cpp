@@ -80,7 +80,7 @@ void Worker::advanceClock(core::Timestamp t) {
 
 void Worker::onFrame(const RecordView& r) {
   decode_.bytes += r.wireLen;
-  const decode::Status st = decode::decode(config_.linkType, r.data, r.wireLen, r.ts, view_);
+  const decode::Status st = decode::decode(r.linkType, r.data, r.wireLen, r.ts, view_);
   advanceClock(r.ts);
   switch (st) {
     case decode::Status::Ok:

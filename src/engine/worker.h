@@ -24,7 +24,6 @@ struct WorkerSnapshot {
 };
 
 struct WorkerConfig {
-  decode::LinkType linkType = decode::LinkType::Ethernet;
   track::TrackerConfig tracker;
   std::size_t ringBytes = 32u << 20;
   std::size_t eventQueue = 1u << 16;

@@ -15,12 +15,13 @@ struct SeenFrame {
   core::Timestamp ts;
   std::uint32_t wireLen = 0;
   std::vector<std::uint8_t> data;
+  decode::LinkType linkType = decode::LinkType::Unsupported;
 };
 
 class RecordingSink final : public FrameSink {
 public:
   void onFrame(const Frame& f) override {
-    frames.push_back({f.ts, f.wireLen, {f.data.begin(), f.data.end()}});
+    frames.push_back({f.ts, f.wireLen, {f.data.begin(), f.data.end()}, f.linkType});
   }
   std::vector<SeenFrame> frames;
 };

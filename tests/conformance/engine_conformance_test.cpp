@@ -49,10 +49,6 @@ RunOutput runOn(const fs::path& capture) {
 const std::map<std::string, std::string>& knownDifferences() {
   static const std::map<std::string, std::string> k = {
       {"ndpi__dtls.pcap", "tshark also counts the UDP flows inside GTP-U tunnels; we track the tunnel"},
-      {"wireshark__many_interfaces.pcapng.1",
-       "libpcap 1.10 refuses pcapng files whose interfaces differ in link type"},
-      {"wireshark__quic-fragmented-handshakes.pcapng.gz",
-       "libpcap 1.10 refuses pcapng files whose interfaces differ in snapshot length"},
   };
   return k;
 }
