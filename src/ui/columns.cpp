@@ -1,0 +1,129 @@
+#include "ui/columns.h"
+
+#include <algorithm>
+
+#include "core/flow_key.h"
+#include "filter/fields.h"
+#include "ui/format.h"
+#include "ui/text.h"
+
+namespace rustnet::ui {
+
+namespace {
+
+// Widths: an IPv4 endpoint is at most 21 columns, rates at most 7, the longest common
+// states (QUIC_HANDSHAKE) 14. Minimums keep a column readable: below them it hides instead.
+constexpr std::array<ColumnSpec, kColumnCount> kSpecs{{
+    {Column::Proto, "Proto", 6, 6, false},
+    {Column::Local, "Local", 21, 15, false},
+    {Column::Remote, "Remote", 21, 19, false},
+    {Column::State, "State", 14, 11, false},
+    {Column::Service, "Service", 8, 7, false},
+    {Column::App, "Application", 24, 16, false},
+    {Column::Process, "Process", 16, 12, false},
+    {Column::Down, "Down", 7, 7, true},
+    {Column::Up, "Up", 7, 7, true},
+}};
+
+constexpr std::array<Column, 6> kShrinkOrder{Column::App,     Column::Process, Column::Local,
+                                             Column::Service, Column::State,   Column::Remote};
+// On very narrow screens what a connection is matters more than its rate.
+constexpr std::array<Column, 8> kHideOrder{Column::Service, Column::Local, Column::Up,
+                                           Column::Process, Column::State, Column::Proto,
+                                           Column::Down,    Column::App};
+// Spare width: Application up to this, then each address up to kAddressGrow, then Application.
+constexpr int kAppComfort = 48;
+constexpr int kAddressGrow = 41;  // "[2001:db8:1234:5678:9abc:def0:1234:5678]:443" mostly fits
+
+}  // namespace
+
+const ColumnSpec& columnSpec(Column c) { return kSpecs[columnIndex(c)]; }
+
+std::vector<PlacedColumn> layoutColumns(int width, const std::array<int, kColumnCount>& delta) {
+  std::array<bool, kColumnCount> visible{};
+  visible.fill(true);
+  std::array<int, kColumnCount> pref{};
+  std::array<int, kColumnCount> mins{};
+  for (const auto& s : kSpecs) {
+    const std::size_t i = columnIndex(s.column);
+    pref[i] = std::max(1, s.preferred + delta[i]);
+    mins[i] = std::min(s.minimum, pref[i]);
+  }
+  auto sumOf = [&](const std::array<int, kColumnCount>& w) {
+    int total = 0;
+    int shown = 0;
+    for (std::size_t i = 0; i < kColumnCount; ++i) {
+      if (!visible[i]) continue;
+      total += w[i];
+      ++shown;
+    }
+    return total + std::max(0, shown - 1);  // one space between columns
+  };
+
+  std::array<int, kColumnCount> w = pref;
+  std::size_t hidden = 0;
+  while (sumOf(mins) > width && hidden < kHideOrder.size()) visible[columnIndex(kHideOrder[hidden++])] = false;
+
+  int excess = sumOf(w) - width;
+  for (Column c : kShrinkOrder) {
+    const std::size_t i = columnIndex(c);
+    if (excess <= 0) break;
+    if (!visible[i]) continue;
+    const int take = std::min(excess, w[i] - mins[i]);
+    w[i] -= take;
+    excess -= take;
+  }
+  if (excess > 0) {
+    // Only Remote is left and even its minimum is too wide.
+    const std::size_t r = columnIndex(Column::Remote);
+    w[r] = std::max(1, w[r] - excess);
+  }
+
+  int spare = width - sumOf(w);
+  auto grow = [&](Column c, int upTo) {
+    const std::size_t i = columnIndex(c);
+    if (!visible[i] || spare <= 0) return;
+    const int add = std::clamp(upTo - w[i], 0, spare);
+    w[i] += add;
+    spare -= add;
+  };
+  grow(Column::App, std::max(kAppComfort, pref[columnIndex(Column::App)]));
+  grow(Column::Remote, std::max(kAddressGrow, pref[columnIndex(Column::Remote)]));
+  grow(Column::Local, std::max(kAddressGrow, pref[columnIndex(Column::Local)]));
+  grow(Column::App, w[columnIndex(Column::App)] + spare);
+  if (spare > 0 && !visible[columnIndex(Column::App)]) grow(Column::Remote, w[columnIndex(Column::Remote)] + spare);
+
+  std::vector<PlacedColumn> out;
+  int x = 0;
+  for (const auto& s : kSpecs) {
+    const std::size_t i = columnIndex(s.column);
+    if (!visible[i]) continue;
+    out.push_back(PlacedColumn{s.column, x, w[i]});
+    x += w[i] + 1;
+  }
+  return out;
+}
+
+std::string cellText(Column c, const RowRef& row, const UiState& state, int width, bool unicode) {
+  const engine::ConnectionRecord& r = *row.rec;
+  const std::string_view ell = glyphs(unicode).ellipsis;
+  const bool right = columnSpec(c).alignRight;
+  std::string text;
+  switch (c) {
+    case Column::Proto: text = core::protoName(r.proto); break;
+    case Column::Local:
+      return padRight(fitMiddle(filter::endpointText(r.local, r.proto), width, ell), width, ell);
+    case Column::Remote:
+      return padRight(fitMiddle(filter::endpointText(r.remote, r.proto), width, ell), width, ell);
+    case Column::State: text = displayState(r); break;
+    case Column::Service: text = serviceText(r, state.showPorts); break;
+    case Column::App: text = appText(r); break;
+    case Column::Process: text = processText(r); break;
+    case Column::Down: text = formatRate(r.rateInBps); break;
+    case Column::Up: text = formatRate(r.rateOutBps); break;
+    case Column::Count: break;
+  }
+  return right ? padLeft(text, width, ell) : padRight(text, width, ell);
+}
+
+}  // namespace rustnet::ui

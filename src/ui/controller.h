@@ -1,0 +1,65 @@
+#pragma once
+// The front end's logic without a terminal: takes events, snapshots and keys, keeps the
+// UI state and the filtered, sorted rows, and renders frames. The terminal loop (app.cpp)
+// only feeds it and flushes what it renders; tests drive it directly.
+#include <memory>
+#include <string>
+
+#include "engine/engine.h"
+#include "filter/filter.h"
+#include "ui/frame.h"
+#include "ui/input.h"
+#include "ui/state.h"
+#include "ui/store.h"
+
+namespace rustnet::ui {
+
+struct SourceInfo {
+  std::string name;
+  bool live = false;
+};
+
+class Controller {
+public:
+  Controller(SourceInfo source, StoreConfig store, std::string initialFilter = {});
+  // The rows point into the store: copying would leave them pointing at the original's.
+  // Moving keeps them valid (the store's containers move their elements in place).
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+  Controller(Controller&&) = default;
+  Controller& operator=(Controller&&) = default;
+
+  void onEvent(engine::ConnectionEvent&& e) { store_.onEvent(std::move(e)); }
+  void setSnapshot(std::shared_ptr<const engine::Snapshot> snap);
+  // The source has ended (end of file, or capture stopped); `error` says why if it failed.
+  void setSourceDone(const std::optional<std::string>& error);
+
+  // Rebuilds the rows from the store with the current filter and sort (after new data).
+  void rebuild();
+  // The terminal's height changed (the table's page size follows it).
+  void resize(int height);
+  // Applies a key; rebuilds the rows itself when the filter or sort changed.
+  Action key(const Key& k, int width, int height);
+  // Puts a transient line in the status bar.
+  void setMessage(std::string text, Style style = Style::Message);
+  void clearMessage() { state_.message.clear(); }
+
+  [[nodiscard]] Frame render(int width, int height, const RenderOptions& o) const;
+
+  [[nodiscard]] const UiState& state() const { return state_; }
+  [[nodiscard]] UiState& state() { return state_; }
+  [[nodiscard]] const View& view() const { return view_; }
+  [[nodiscard]] const ConnectionStore& store() const { return store_; }
+
+private:
+  void applyFilterText();
+
+  ConnectionStore store_;
+  UiState state_;
+  View view_;
+  filter::Filter filter_;
+  std::string appliedFilter_;
+  int lastHeight_ = 24;
+};
+
+}  // namespace rustnet::ui

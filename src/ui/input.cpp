@@ -1,0 +1,254 @@
+#include "ui/input.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "filter/fields.h"
+#include "ui/columns.h"
+#include "ui/text.h"
+#include "ui/view.h"
+
+namespace rustnet::ui {
+
+namespace {
+
+constexpr std::size_t kMaxFilterInput = 256;  // bytes of filter text typed or pasted
+constexpr int kPageStep = 10;
+constexpr std::string_view kQuitHint = "Press q again to quit (any other key cancels)";
+
+void moveSelection(UiState& s, const std::vector<RowRef>& rows, long long delta, int height) {
+  if (rows.empty()) return;
+  const long long last = static_cast<long long>(rows.size()) - 1;
+  const long long idx = std::clamp(static_cast<long long>(s.selectedIndex) + delta, 0LL, last);
+  if (static_cast<std::size_t>(idx) != s.selectedIndex) s.detailsScroll = 0;
+  s.selectedIndex = static_cast<std::size_t>(idx);
+  s.selectedId = rows[s.selectedIndex].rec->id;
+  resolveSelection(s, rows, tableRows(height));
+}
+
+int clampScroll(long long want, int lines, int height) {
+  const int visible = std::max(1, textRows(height));
+  const int maxScroll = std::max(0, lines - visible);
+  return static_cast<int>(std::clamp(want, 0LL, static_cast<long long>(maxScroll)));
+}
+
+// Up/down style keys. They move the selection (in Details too, to flip through
+// connections), except that Help scrolls its text and PageUp/PageDown scroll Details.
+bool navigate(UiState& s, const Key& k, const View& v, int width, int height) {
+  long long delta = 0;
+  constexpr long long kFar = 1LL << 40;
+  switch (k.code) {
+    case KeyCode::Up: delta = -1; break;
+    case KeyCode::Down: delta = 1; break;
+    case KeyCode::PageUp: delta = -kPageStep; break;
+    case KeyCode::PageDown: delta = kPageStep; break;
+    case KeyCode::Home: delta = -kFar; break;
+    case KeyCode::End: delta = kFar; break;
+    default: return false;
+  }
+  const bool page = k.code == KeyCode::PageUp || k.code == KeyCode::PageDown;
+  if (s.tab == Tab::Help) {
+    s.helpScroll = clampScroll(s.helpScroll + delta, helpLineCount(width), height);
+  } else if (s.tab == Tab::Details && page) {
+    s.detailsScroll = clampScroll(s.detailsScroll + delta, detailsLineCount(v, s, width), height);
+  } else {
+    moveSelection(s, v.rows, delta, height);
+  }
+  return true;
+}
+
+void popUtf8(std::string& s) {
+  while (!s.empty()) {
+    const auto c = static_cast<unsigned char>(s.back());
+    s.pop_back();
+    if ((c & 0xc0) != 0x80) break;  // stop after the lead byte
+  }
+}
+
+Action editFilter(UiState& s, const Key& k, const View& v, int width, int height) {
+  Action a;
+  a.redraw = true;
+  switch (k.code) {
+    case KeyCode::Escape:
+      s.filterEditing = false;
+      a.rowsChanged = !s.filterText.empty();
+      s.filterText.clear();
+      return a;
+    case KeyCode::Enter:
+      s.filterEditing = false;
+      return a;
+    case KeyCode::Backspace:
+      popUtf8(s.filterText);
+      a.rowsChanged = true;
+      return a;
+    case KeyCode::CtrlU:
+      s.filterText.clear();
+      a.rowsChanged = true;
+      return a;
+    case KeyCode::CtrlW:
+      while (!s.filterText.empty() && s.filterText.back() == ' ') s.filterText.pop_back();
+      while (!s.filterText.empty() && s.filterText.back() != ' ') s.filterText.pop_back();
+      a.rowsChanged = true;
+      return a;
+    case KeyCode::Char:
+      if (charWidth(k.ch) > 0 && s.filterText.size() < kMaxFilterInput) {
+        appendUtf8(s.filterText, k.ch);
+        a.rowsChanged = true;
+      }
+      return a;
+    default:
+      break;
+  }
+  if (navigate(s, k, v, width, height)) return a;
+  a.redraw = false;
+  return a;
+}
+
+Column nextColumn(Column c, int step) {
+  const int n = static_cast<int>(kColumnCount);
+  return static_cast<Column>((static_cast<int>(c) + step + n) % n);
+}
+
+}  // namespace
+
+int tableRows(int height) { return std::max(0, height - 4); }
+int textRows(int height) { return std::max(0, height - 3); }
+
+Action handleKey(UiState& s, const Key& k, const View& v, int width, int height) {
+  const std::vector<RowRef>& rows = v.rows;
+  Action a;
+  if (k.code == KeyCode::CtrlC) {
+    a.quit = true;
+    return a;
+  }
+  if (k.code == KeyCode::Resize) {
+    resolveSelection(s, rows, tableRows(height));
+    s.helpScroll = clampScroll(s.helpScroll, helpLineCount(width), height);
+    s.detailsScroll = clampScroll(s.detailsScroll, detailsLineCount(v, s, width), height);
+    a.redraw = true;
+    return a;
+  }
+  if (k.code == KeyCode::None) return a;
+
+  const bool wasQuitPending = s.quitPending;
+  s.quitPending = false;
+  if (wasQuitPending && s.message == kQuitHint) s.message.clear();
+  a.redraw = true;
+
+  if (s.filterEditing) {
+    Action e = editFilter(s, k, v, width, height);
+    e.redraw = true;
+    return e;
+  }
+  if (navigate(s, k, v, width, height)) return a;
+
+  switch (k.code) {
+    case KeyCode::Tab:
+    case KeyCode::BackTab: {
+      const int step = k.code == KeyCode::Tab ? 1 : 2;  // 2 == -1 modulo 3
+      s.tab = static_cast<Tab>((static_cast<int>(s.tab) + step) % 3);
+      return a;
+    }
+    case KeyCode::Enter:
+      if (s.tab == Tab::Overview && !rows.empty()) s.tab = Tab::Details;
+      return a;
+    case KeyCode::Escape:
+      if (s.tab == Tab::Help) {
+        s.tab = s.tabBeforeHelp == Tab::Help ? Tab::Overview : s.tabBeforeHelp;
+      } else if (s.tab != Tab::Overview) {
+        s.tab = Tab::Overview;
+      } else if (!s.filterText.empty()) {
+        s.filterText.clear();
+        a.rowsChanged = true;
+      } else {
+        s.message.clear();
+      }
+      return a;
+    case KeyCode::Char:
+      break;
+    default:
+      a.redraw = wasQuitPending;
+      return a;
+  }
+
+  switch (k.ch) {
+    case U'q':
+      if (wasQuitPending) {
+        a.quit = true;
+      } else {
+        s.quitPending = true;
+        s.message = std::string(kQuitHint);
+        s.messageStyle = Style::Message;
+      }
+      break;
+    case U'k': navigate(s, Key::of(KeyCode::Up), v, width, height); break;
+    case U'j': navigate(s, Key::of(KeyCode::Down), v, width, height); break;
+    case U'g': navigate(s, Key::of(KeyCode::Home), v, width, height); break;
+    case U'G': navigate(s, Key::of(KeyCode::End), v, width, height); break;
+    case U'h':
+      if (s.tab == Tab::Help) {
+        s.tab = s.tabBeforeHelp == Tab::Help ? Tab::Overview : s.tabBeforeHelp;
+      } else {
+        s.tabBeforeHelp = s.tab;
+        s.tab = Tab::Help;
+      }
+      break;
+    case U'/':
+      s.tab = Tab::Overview;
+      s.filterEditing = true;
+      break;
+    case U'c':
+      if (!rows.empty() && s.selectedIndex < rows.size()) {
+        const engine::ConnectionRecord& r = *rows[s.selectedIndex].rec;
+        a.copy = filter::endpointText(r.remote, r.proto);
+      } else {
+        s.message = "Nothing selected to copy";
+        s.messageStyle = Style::Error;
+      }
+      break;
+    case U'p':
+      s.showPorts = !s.showPorts;
+      s.message = s.showPorts ? "Service column: port numbers" : "Service column: service names";
+      s.messageStyle = Style::Message;
+      a.rowsChanged = s.sortColumn == Column::Service;
+      break;
+    case U's': {
+      s.sortColumn = nextColumn(s.sortColumn, 1);
+      // Figures read best largest first, names alphabetically.
+      s.sortDescending = columnSpec(s.sortColumn).alignRight;
+      a.rowsChanged = true;
+      break;
+    }
+    case U'S':
+      s.sortDescending = !s.sortDescending;
+      a.rowsChanged = true;
+      break;
+    case U'[':
+    case U']':
+      s.focusColumn = nextColumn(s.focusColumn, k.ch == U']' ? 1 : -1);
+      s.message = fmt::format("Resize column: {} (< narrower, > wider, = reset)",
+                              columnSpec(s.focusColumn).title);
+      s.messageStyle = Style::Message;
+      break;
+    case U'<':
+    case U'>': {
+      int& d = s.widthDelta[columnIndex(s.focusColumn)];
+      d = std::clamp(d + (k.ch == U'>' ? kWidthStep : -kWidthStep), -kMaxWidthDelta, kMaxWidthDelta);
+      s.message = fmt::format("{} width {:+}", columnSpec(s.focusColumn).title, d);
+      s.messageStyle = Style::Message;
+      break;
+    }
+    case U'=':
+      s.widthDelta.fill(0);
+      s.message = "Column widths reset";
+      s.messageStyle = Style::Message;
+      break;
+    default:
+      a.redraw = wasQuitPending;
+      break;
+  }
+  return a;
+}
+
+}  // namespace rustnet::ui

@@ -1,0 +1,227 @@
+#include "ui/render.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/text.h"
+#include "filter/filter.h"
+#include "ui/format.h"
+#include "ui/input.h"
+#include "ui/render_parts.h"
+#include "ui/text.h"
+
+namespace rustnet::ui {
+
+namespace {
+
+constexpr int kMinWidth = 20;
+constexpr int kMinHeight = 4;
+
+struct Segment {
+  std::string text;
+  Style style;
+  int rank = 0;  // 0 = most important; the highest ranks give way first on narrow screens
+};
+
+// Puts segments left to right with a separator, leaving out the least important ones
+// until the rest fits; the last one is cut with an ellipsis if even that is too wide.
+void putSegments(Frame& f, int y, std::vector<Segment> segs, std::string_view sep, Style sepStyle,
+                 std::string_view ell) {
+  auto total = [&] {
+    int w = 0;
+    for (const auto& sg : segs) w += textWidth(sg.text);
+    return w + textWidth(sep) * std::max(0, static_cast<int>(segs.size()) - 1);
+  };
+  while (segs.size() > 1 && total() > f.width()) {
+    auto worst = std::max_element(segs.begin(), segs.end(),
+                                  [](const Segment& a, const Segment& b) { return a.rank < b.rank; });
+    segs.erase(worst);
+  }
+  int x = 0;
+  for (std::size_t i = 0; i < segs.size() && x < f.width(); ++i) {
+    if (i != 0) x += f.put(x, y, sep, sepStyle, f.width() - x);
+    x += f.put(x, y, fitEnd(segs[i].text, f.width() - x, ell), segs[i].style, f.width() - x);
+  }
+}
+
+void renderHeader(Frame& f, const View& v, const RenderOptions& o) {
+  const HeaderInfo& h = v.header;
+  const Glyphs& g = glyphs(o.unicode);
+  f.clearLine(0, Style::Title);
+  std::string source = core::escapeControl(h.source);
+  if (h.live) {
+    source += h.sourceDone ? " (live, stopped)" : " (live)";
+  } else {
+    source += h.sourceDone ? " (file, at its end)" : " (file, reading)";
+  }
+  const std::uint64_t kernel = h.stats.capture.kernelDropped + h.stats.capture.ifaceDropped;
+  const std::uint64_t ours = h.stats.capture.ourDropped + h.stats.capture.oversize;
+  const bool dropped = kernel + ours > 0;
+  std::string conns = fmt::format("{} conns", formatCount(h.liveRows));
+  if (h.endedRows > 0) conns += fmt::format(", {} ended", formatCount(h.endedRows));
+
+  std::vector<Segment> segs;
+  segs.push_back({"rustnet", Style::Title, 9});
+  segs.push_back({source, Style::Title, 0});
+  segs.push_back({conns, Style::Title, 1});
+  segs.push_back({fmt::format("{}{} {}{}", g.arrowDown, formatRate(h.rateInBps), g.arrowUp, formatRate(h.rateOutBps)),
+                  Style::Title, 2});
+  segs.push_back({formatCount(h.stats.capture.seen) + " pkts", Style::Title, 4});
+  segs.push_back({dropped ? fmt::format("dropped: kernel {}, ours {}", formatCount(kernel), formatCount(ours))
+                          : std::string("no drops"),
+                  dropped ? Style::TitleAlert : Style::Title, dropped ? 1 : 3});
+  if (h.stats.tracker.evicted > 0) {
+    segs.push_back({fmt::format("evicted {}", formatCount(h.stats.tracker.evicted)), Style::TitleAlert, 2});
+  }
+  if (h.historyDropped > 0) {
+    segs.push_back({fmt::format("history full: {} forgotten", formatCount(h.historyDropped)), Style::TitleAlert, 5});
+  }
+  if (!h.sourceError.empty()) {
+    segs.push_back({"error: " + core::escapeControl(h.sourceError), Style::TitleAlert, 1});
+  }
+  putSegments(f, 0, std::move(segs), fmt::format(" {} ", g.vline), Style::Title, g.ellipsis);
+}
+
+void renderTabs(Frame& f, const View& v, const UiState& s, const RenderOptions& o) {
+  f.clearLine(1, Style::Normal);
+  int x = 0;
+  constexpr std::array<std::pair<Tab, std::string_view>, 3> kTabs{
+      {{Tab::Overview, " Overview "}, {Tab::Details, " Details "}, {Tab::Help, " Help "}}};
+  for (const auto& [tab, name] : kTabs) {
+    x += f.put(x, 1, name, tab == s.tab ? Style::TabActive : Style::TabInactive);
+    x += f.put(x, 1, " ", Style::Normal);
+  }
+  // Right side: the active filter and how much of the list is in view.
+  std::string info;
+  if (!v.rows.empty()) {
+    const std::size_t first = s.scroll + 1;
+    const std::size_t last = std::min(v.rows.size(), s.scroll + static_cast<std::size_t>(tableRows(f.height())));
+    info = s.tab == Tab::Overview ? fmt::format("{}-{} of {}", first, last, formatCount(v.rows.size()))
+                                  : fmt::format("{} of {}", s.selectedIndex + 1, formatCount(v.rows.size()));
+  }
+  if (!s.filterText.empty()) {
+    info = fmt::format("filter: {}  {} of {}", core::escapeControl(s.filterText), formatCount(v.rows.size()),
+                       formatCount(v.totalRows));
+  }
+  const int room = f.width() - x - 1;
+  if (room <= 0 || info.empty()) return;
+  const std::string fitted = fitEnd(info, room, glyphs(o.unicode).ellipsis);
+  f.put(f.width() - textWidth(fitted), 1, fitted, s.filterText.empty() ? Style::Normal : Style::FilterInput);
+}
+
+using Hint = std::pair<std::string_view, std::string_view>;
+
+void putHints(Frame& f, int y, int x, const std::vector<Hint>& hints) {
+  for (const auto& [key, what] : hints) {
+    const int need = textWidth(key) + 1 + textWidth(what);
+    if (x + need > f.width()) return;
+    x += f.put(x, y, key, Style::StatusKey);
+    x += f.put(x, y, " ", Style::Status);
+    x += f.put(x, y, what, Style::Status);
+    x += f.put(x, y, "  ", Style::Status);
+  }
+}
+
+void renderStatus(Frame& f, const View& v, const UiState& s, const RenderOptions& o) {
+  const int y = f.height() - 1;
+  const Glyphs& g = glyphs(o.unicode);
+  f.clearLine(y, Style::Status);
+  if (s.filterEditing) {
+    // The tail of a long filter stays visible: that is where the typing happens.
+    int x = f.put(0, y, "/", Style::StatusKey);
+    std::string text = core::escapeControl(s.filterText);
+    const int room = std::max(1, f.width() / 2 - 2);
+    if (textWidth(text) > room) text = fitMiddle(text, room, g.ellipsis);
+    x += f.put(x, y, text, Style::FilterInput);
+    x += f.put(x, y, g.cursor, Style::FilterInput);
+    x += 2;
+    if (!v.filterNotices.empty()) {
+      f.put(x, y, v.filterNotices.front(), Style::Error, f.width() - x);
+      return;
+    }
+    const std::string_view arrows = o.unicode ? "\u2191\u2193" : "Up/Down";
+    putHints(f, y, x, {{"Enter", "keep"}, {"Esc", "clear"}, {arrows, "move"}});
+    return;
+  }
+  if (!s.message.empty()) {
+    f.put(0, y, fitEnd(s.message, f.width(), g.ellipsis), s.messageStyle);
+    return;
+  }
+  if (!v.filterNotices.empty()) {
+    f.put(0, y, fitEnd("filter: " + v.filterNotices.front(), f.width(), g.ellipsis), Style::Error);
+    return;
+  }
+  const std::string_view arrows = o.unicode ? "\u2191\u2193" : "j/k";
+  switch (s.tab) {
+    case Tab::Overview:
+      putHints(f, y, 0,
+               {{"q", "quit"}, {arrows, "move"}, {"Enter", "details"}, {"/", "filter"}, {"s/S", "sort"},
+                {"p", "ports"}, {"c", "copy"}, {"h", "help"}, {"Tab", "tabs"}});
+      break;
+    case Tab::Details:
+      putHints(f, y, 0,
+               {{"q", "quit"}, {"Esc", "back"}, {arrows, "prev/next"}, {"PgUp/PgDn", "scroll"},
+                {"c", "copy"}, {"h", "help"}});
+      break;
+    case Tab::Help:
+      putHints(f, y, 0, {{"q", "quit"}, {"Esc", "back"}, {arrows, "scroll"}, {"Tab", "tabs"}});
+      break;
+  }
+}
+
+// Draws text that may be longer than the screen; the last line then says how much more
+// there is and which key shows it.
+void drawScrolled(Frame& f, const std::vector<Line>& lines, int scroll, int top, int rows, std::string_view key,
+                  const RenderOptions& o) {
+  const int n = static_cast<int>(lines.size());
+  const int first = std::clamp(scroll, 0, std::max(0, n - rows));
+  const int below = n - first - rows;
+  if (below <= 0) {
+    drawLines(f, lines, first, top, rows, 1);
+    return;
+  }
+  drawLines(f, lines, first, top, rows - 1, 1);
+  f.put(1, top + rows - 1,
+        fmt::format("{} {} more line{} ({})", glyphs(o.unicode).arrowDown, below + 1, below + 1 == 1 ? "" : "s", key),
+        Style::Status);
+}
+
+}  // namespace
+
+void drawLines(Frame& f, const std::vector<Line>& lines, int first, int top, int rows, int left) {
+  for (int i = 0; i < rows; ++i) {
+    const std::size_t idx = static_cast<std::size_t>(first + i);
+    if (first + i < 0 || idx >= lines.size()) break;
+    int x = left;
+    for (const Span& sp : lines[idx]) x += f.put(x, top + i, sp.text, sp.style);
+  }
+}
+
+Frame render(const View& v, const UiState& s, int width, int height, const RenderOptions& o) {
+  Frame f(width, height);
+  if (width < kMinWidth || height < kMinHeight) {
+    f.put(0, 0, "terminal too small", Style::Error);
+    if (height > 1) f.put(0, 1, "q q or Ctrl+C quits", Style::Status);
+    return f;
+  }
+  renderHeader(f, v, o);
+  renderTabs(f, v, s, o);
+  const int top = 2;
+  const int rows = height - 3;
+  switch (s.tab) {
+    case Tab::Overview: renderOverview(f, v, s, top, rows, o); break;
+    case Tab::Details: drawScrolled(f, detailsLines(v, s, width, o), s.detailsScroll, top, rows, "PgDn", o); break;
+    case Tab::Help: drawScrolled(f, helpLines(width, o), s.helpScroll, top, rows, o.unicode ? "\u2193" : "j", o); break;
+  }
+  renderStatus(f, v, s, o);
+  return f;
+}
+
+int helpLineCount(int width) { return static_cast<int>(helpLines(width, RenderOptions{}).size()); }
+
+int detailsLineCount(const View& v, const UiState& s, int width) {
+  return static_cast<int>(detailsLines(v, s, width, RenderOptions{}).size());
+}
+
+}  // namespace rustnet::ui

@@ -1,0 +1,131 @@
+// The Help tab: every key and the filter syntax, with examples. Descriptions wrap to the
+// terminal's width so that the text stays readable on narrow screens.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "filter/filter.h"
+#include "ui/render_parts.h"
+#include "ui/text.h"
+
+namespace rustnet::ui {
+
+namespace {
+
+constexpr int kKeyWidth = 28;
+constexpr int kNarrowKeyWidth = 12;
+
+struct Entry {
+  std::string key;
+  std::string what;
+};
+
+// Splits `text` into lines of at most `width` columns at spaces.
+std::vector<std::string> wrap(std::string_view text, int width) {
+  std::vector<std::string> out;
+  std::string line;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t j = text.find(' ', i);
+    if (j == std::string_view::npos) j = text.size();
+    const std::string_view word = text.substr(i, j - i);
+    if (!line.empty() && textWidth(line) + 1 + textWidth(word) > width) {
+      out.push_back(std::move(line));
+      line.clear();
+    }
+    if (!line.empty()) line += ' ';
+    line += word;
+    i = j + 1;
+  }
+  if (!line.empty() || out.empty()) out.push_back(std::move(line));
+  return out;
+}
+
+void addEntries(std::vector<Line>& out, const std::vector<Entry>& entries, int width, Style keyStyle) {
+  // Long keys (filter examples) get their own line on narrow screens.
+  const int keyWidth = width >= 80 ? kKeyWidth : kNarrowKeyWidth;
+  const int textWidthAvail = std::max(10, width - keyWidth - 4);
+  for (const Entry& e : entries) {
+    const auto lines = wrap(e.what, textWidthAvail);
+    std::string key = "  " + e.key;
+    const bool ownLine = textWidth(e.key) >= keyWidth;
+    if (ownLine) {
+      out.push_back({Span{key, keyStyle}});
+      key.clear();
+    }
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      out.push_back({Span{padRight(i == 0 ? key : std::string(), keyWidth + 2, ""), keyStyle},
+                     Span{lines[i], Style::Normal}});
+    }
+  }
+}
+
+void addParagraph(std::vector<Line>& out, std::string_view text, int width) {
+  for (auto& l : wrap(text, std::max(10, width - 4))) out.push_back({Span{"  " + l, Style::Normal}});
+}
+
+}  // namespace
+
+std::vector<Line> helpLines(int width, const RenderOptions& o) {
+  const std::string up = o.unicode ? "\u2191" : "Up";
+  const std::string down = o.unicode ? "\u2193" : "Down";
+  std::vector<Line> out;
+  out.push_back({Span{"Keys", Style::Section}});
+  addEntries(out,
+             {
+                 {"q", "quit (press twice: the first press asks)"},
+                 {"Ctrl+C", "quit at once"},
+                 {"Tab / Shift+Tab", "next / previous tab (Overview, Details, Help)"},
+                 {up + " k   " + down + " j", "move the selection (in Help: scroll)"},
+                 {"PgUp PgDn", "move by 10 (in Details: scroll the text)"},
+                 {"g   G", "first / last connection"},
+                 {"Enter", "details of the selected connection"},
+                 {"Esc", "back to the overview; there, clear the filter"},
+                 {"/", "filter mode: the table filters as you type and the arrow keys still move; "
+                       "Enter keeps the filter, Esc clears it, Ctrl+U erases it, Ctrl+W erases a word"},
+                 {"c", "copy the selected remote address to the clipboard (OSC 52, and wl-copy, "
+                       "xclip or xsel when present)"},
+                 {"p", "Service column: service names or port numbers"},
+                 {"s   S", "sort by the next column / reverse the order (the sorted column's title "
+                           "carries the arrow)"},
+                 {"[   ]", "choose the column to resize"},
+                 {"<   >", "make it narrower / wider (=: reset every width)"},
+                 {"h", "this help (again: back)"},
+             },
+             width, Style::Label);
+  out.push_back({});
+  out.push_back({Span{"Filter", Style::Section}});
+  addParagraph(out,
+               "Space-separated terms that must all match, in any case. A bare word is looked for in "
+               "every field: addresses and ports as shown, protocol, state, service, application and "
+               "every DPI fact, process name, pid and executable. A leading ! negates a term. A word "
+               "before a colon that is not a keyword is plain text (so fe80::1 and 10.0.0.1:443 "
+               "work); the status line says so.",
+               width);
+  std::vector<Entry> kw;
+  for (const auto& k : filter::keywords()) kw.push_back({fmt::format("{}:", k.name), std::string(k.help)});
+  addEntries(out, kw, width, Style::Label);
+  out.push_back({});
+  out.push_back({Span{"Examples", Style::Section}});
+  addEntries(out,
+             {
+                 {"sport:443 state:syn_recv", "half-open connections to this host's port 443"},
+                 {"proto:tcp state:established", "established TCP connections"},
+                 {"dport:22 ssh:openssh", "SSH sessions to OpenSSH servers"},
+                 {"dst:github.com !proto:quic", "to GitHub, except over QUIC"},
+                 {"src:10.0.0.0/8 port:8000-8100", "from a private range, on ports 8000 to 8100"},
+                 {"process:firefox app:https", "Firefox's HTTPS connections"},
+             },
+             width, Style::Label);
+  out.push_back({});
+  out.push_back({Span{"Table", Style::Section}});
+  addParagraph(out,
+               "Down and Up are this host's receive and send rates. Connections that have ended stay "
+               "listed for a while, dimmed; when reading a file, every connection seen in it stays "
+               "listed. On narrow terminals columns shrink, then hide: Service first, then Local, Up, "
+               "Process, State, Proto, Down.",
+               width);
+  return out;
+}
+
+}  // namespace rustnet::ui

@@ -1,0 +1,25 @@
+#pragma once
+// The pieces of render(), one file per tab (internal to the ui stage).
+#include <string>
+#include <vector>
+
+#include "ui/frame.h"
+#include "ui/state.h"
+
+namespace rustnet::ui {
+
+// A line of text with the style of each part: what the Details and Help tabs are made of.
+struct Span {
+  std::string text;
+  Style style = Style::Normal;
+};
+using Line = std::vector<Span>;
+
+// Draws `lines` from `first` into lines [top, top + rows) of the frame.
+void drawLines(Frame& f, const std::vector<Line>& lines, int first, int top, int rows, int left = 0);
+
+void renderOverview(Frame& f, const View& v, const UiState& s, int top, int rows, const RenderOptions& o);
+std::vector<Line> detailsLines(const View& v, const UiState& s, int width, const RenderOptions& o);
+std::vector<Line> helpLines(int width, const RenderOptions& o);
+
+}  // namespace rustnet::ui

@@ -1,0 +1,80 @@
+#pragma once
+// The front end's state (everything the user has chosen) and the view it is rendered from.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/stats.h"
+#include "ui/frame.h"
+#include "ui/store.h"
+
+namespace rustnet::ui {
+
+enum class Tab : std::uint8_t { Overview, Details, Help };
+
+// Overview columns, in screen order; also the sort keys.
+enum class Column : std::uint8_t { Proto, Local, Remote, State, Service, App, Process, Down, Up, Count };
+inline constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::Count);
+inline constexpr std::size_t columnIndex(Column c) { return static_cast<std::size_t>(c); }
+
+// Bounds on user width adjustments, in columns either way.
+inline constexpr int kMaxWidthDelta = 60;
+inline constexpr int kWidthStep = 2;
+
+struct UiState {
+  Tab tab = Tab::Overview;
+  Tab tabBeforeHelp = Tab::Overview;
+
+  // The selection follows a connection id; the index is re-resolved whenever rows move.
+  std::optional<std::uint64_t> selectedId;
+  std::size_t selectedIndex = 0;
+  std::size_t scroll = 0;  // first row shown in the table
+  int helpScroll = 0;
+  int detailsScroll = 0;  // reset when the selection changes
+
+  std::string filterText;
+  bool filterEditing = false;
+
+  Column sortColumn = Column::Down;
+  bool sortDescending = true;
+  bool showPorts = false;  // `p`: the Service column shows port numbers
+
+  Column focusColumn = Column::App;  // the column `<` and `>` resize
+  std::array<int, kColumnCount> widthDelta{};
+
+  bool quitPending = false;  // the first `q` was pressed
+  std::string message;       // a transient line in the status bar
+  Style messageStyle = Style::Message;
+};
+
+// What the header shows about the run.
+struct HeaderInfo {
+  std::string source;  // interface or file name
+  bool live = false;
+  bool sourceDone = false;  // a file has been read to its end (or the capture stopped)
+  std::string sourceError;  // why the source ended early; empty when it did not
+  engine::EngineStats stats;
+  std::size_t liveRows = 0;
+  std::size_t endedRows = 0;
+  double rateInBps = 0;
+  double rateOutBps = 0;
+  std::uint64_t historyDropped = 0;
+};
+
+// Everything render() draws from, besides UiState.
+struct View {
+  HeaderInfo header;
+  std::vector<RowRef> rows;  // filtered and sorted
+  std::size_t totalRows = 0;  // before filtering
+  core::Timestamp now;
+  std::vector<std::string> filterNotices;
+};
+
+struct RenderOptions {
+  bool unicode = true;  // UTF-8 terminal: box and arrow glyphs; else ASCII
+};
+
+}  // namespace rustnet::ui
