@@ -30,7 +30,8 @@ const ByteVec kScid = fromHex("c0ffee00");
 const ByteVec kServerCid = fromHex("5e5e5e5e5e5e5e5e");
 
 struct Session {
-  Inspector in{FlowInfo{Transport::Udp, 50000, 4433}};
+  explicit Session(FlowInfo flow = FlowInfo{Transport::Udp, 50000, 4433}) : in(flow) {}
+  Inspector in;
   Counters counters;
   core::Timestamp t = core::Timestamp::fromNanos(1'000'000'000);
   bool client(const ByteVec& d) { return feed(d, Direction::Outbound); }
@@ -255,6 +256,15 @@ TEST(QuicAnalyzer, OtherUdpIsNotQuic) {
   Session t;
   t.client(fromHex("c0 12345678 08 0102030405060708 00 00 4010 00000000"));
   EXPECT_EQ(t.in.facts().proto(), AppProto::Unknown);
+  // An LLMNR query shaped like Version Negotiation (id 0x8000, flags 0, qdcount 1): a VN
+  // packet opens no flow.
+  Session u{FlowInfo{Transport::Udp, 61603, 5355}};
+  u.client(fromHex("80000000000100000000000006697361746170000001 0001"));
+  EXPECT_NE(u.in.facts().proto(), AppProto::Quic);
+  // A DNS-shaped "v1 Initial" with an empty DCID in a small datagram is not a client Initial.
+  Session v;
+  v.client(fromHex("80 00000001 00 00 00 0c 0102030405060708090a0b0c"));
+  EXPECT_NE(v.in.facts().proto(), AppProto::Quic);
 }
 
 TEST(QuicAnalyzer, CapsAreCounted) {
@@ -267,6 +277,7 @@ TEST(QuicAnalyzer, CapsAreCounted) {
   EXPECT_EQ(s.in.facts().proto(), AppProto::Quic);  // still recognised by its header
   // Too many coalesced packets in one datagram.
   Session t;
+  t.client(clientInitial(k, ByteVec{0x01}, 0));
   ByteVec many;
   for (int i = 0; i < 12; ++i) {
     const auto p = serverPacket(k, PacketType::Handshake, ByteVec(20, 0), static_cast<std::uint64_t>(i));

@@ -33,23 +33,29 @@ QuicCid toCid(core::Bytes b) {
   return cid;
 }
 
-// Cheap content test, shared by the probe: does this datagram start like QUIC?
+// RFC 9000 §7.2 / §14.1: a client's first Initial has a DCID of at least 8 bytes and fills
+// a datagram of at least 1200 bytes. Either is enough (a capture's snaplen may cut the
+// datagram); together with a known version they keep DNS-shaped payloads out.
+constexpr std::size_t kMinClientDcid = 8;
+constexpr std::size_t kMinInitialDatagram = 1200;
+
+// Cheap content test for the probe: does this datagram open a QUIC flow? Only what a client
+// sends first qualifies — an Initial (or 0-RTT) of a version we know, or a Google QUIC
+// packet with its version; a Version Negotiation or a server's packet alone is too weak.
 bool looksLikeQuic(core::Bytes d) {
   if (d.empty()) return false;
   if ((d[0] & 0x80) == 0) return parseLegacyClientPacket(d).has_value();
   core::Cursor c{d};
   c.skip(1);
   auto version = c.be32();
-  if (!version) return false;
-  LongHeader h;
-  if (*version == 0) {
-    // Version Negotiation: at least one version listed.
-    return parseLongHeader(d, false, h) == HeaderStatus::Ok && supportedVersions(d, h).size() >= 4;
-  }
+  if (!version || *version == 0) return false;
   const auto info = versionInfo(*version);
   if (!info) return false;
   if (info->family == Family::GoogleLegacy) return parseLegacyClientPacket(d).has_value();
-  return parseLongHeader(d, info->v2, h) == HeaderStatus::Ok;
+  LongHeader h;
+  if (parseLongHeader(d, info->v2, h) != HeaderStatus::Ok) return false;
+  if (h.type != PacketType::Initial && h.type != PacketType::ZeroRtt) return false;
+  return h.dcid.size() >= kMinClientDcid || d.size() >= kMinInitialDatagram;
 }
 
 Confidence probe(const FlowInfo&, const Segment& seg) {
@@ -279,11 +285,10 @@ Verdict QuicAnalyzer::feed(const Segment& seg, Context& ctx) {
     const auto version = c.be32();
     if (!version) break;
     if (*version == 0) {
+      // Version Negotiation only means something as an answer to a QUIC client.
+      if (!recognised_) return Verdict::NotMine;
       LongHeader h;
-      if (parseLongHeader(rest, false, h) != HeaderStatus::Ok) {
-        if (!recognised_) return Verdict::NotMine;
-        break;
-      }
+      if (parseLongHeader(rest, false, h) != HeaderStatus::Ok) break;
       recognise(0, ctx);
       ctx.facts.quic().versionNegotiation = true;
       break;  // Version Negotiation fills the datagram
