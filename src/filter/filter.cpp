@@ -17,7 +17,7 @@ constexpr std::array<KeywordInfo, 12> kKeywords{{
     {"sport", Field::SrcPort, "local port (sport:443 = connections to this host's port 443)"},
     {"dport", Field::DstPort, "remote port (dport:22)"},
     {"src", Field::Src, "local address contains text, or is in a prefix (src:10.0.0.0/8)"},
-    {"dst", Field::Dst, "remote address contains text, or is in a prefix (dst:2001:db8::/32)"},
+    {"dst", Field::Dst, "remote address or server name contains text, or in a prefix (dst:github.com)"},
     {"process", Field::Process, "process name contains text, or pid equals N"},
     {"sni", Field::Sni, "TLS/QUIC server name or HTTP Host contains text (sni:github)"},
     {"ssh", Field::Ssh, "SSH banner, version or algorithm contains text (ssh:openssh)"},

@@ -4,7 +4,8 @@
 // included) or `keyword:value`; a leading `!` negates it.
 //
 // Keywords: port sport dport (numbers or ranges N-M; sport/src are the local side,
-// dport/dst the remote one), src dst (address text, or a CIDR prefix such as 10.0.0.0/8),
+// dport/dst the remote one; ports match exactly, unlike text), src dst (address text, or a
+// CIDR prefix such as 10.0.0.0/8; dst also matches the server name DPI found),
 // process (name or pid), sni (TLS/QUIC server name, HTTP Host), ssh (banners, versions,
 // algorithms), state (the connection state or the application's), proto (TCP, UDP, ICMP,
 // ... or the application protocol: https, quic, dns, ssh), service (port service name),

@@ -100,6 +100,13 @@ bool endpointMatches(const Term& t, const engine::ConnectionRecord& r, const cor
   return containsFolded(endpointText(e, r.proto), t.text);
 }
 
+// The remote side is also known by the name the client asked for (dst:github.com).
+bool remoteMatches(const Term& t, const engine::ConnectionRecord& r) {
+  if (endpointMatches(t, r, r.remote)) return true;
+  if (t.cidr || !r.dpi) return false;
+  return sniText(*r.dpi, [&](std::string_view s) { return containsFolded(s, t.text); });
+}
+
 bool processMatches(const Term& t, const engine::ConnectionRecord& r) {
   if (!r.process) return false;
   if (t.pid && r.process->pid == *t.pid) return true;
@@ -128,7 +135,7 @@ bool termMatches(const Term& t, const engine::ConnectionRecord& r) {
     case Field::SrcPort: return hasPorts(r.proto) && inPorts(*t.ports, r.local.port);
     case Field::DstPort: return hasPorts(r.proto) && inPorts(*t.ports, r.remote.port);
     case Field::Src: return endpointMatches(t, r, r.local);
-    case Field::Dst: return endpointMatches(t, r, r.remote);
+    case Field::Dst: return remoteMatches(t, r);
     case Field::Process: return processMatches(t, r);
     case Field::Sni: return r.dpi && sniText(*r.dpi, has);
     case Field::Ssh: {

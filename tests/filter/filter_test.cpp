@@ -145,6 +145,9 @@ TEST(FilterMatch, AddressesAndPrefixes) {
   EXPECT_FALSE(match("dst:2001:db8::/32", httpsOut()));  // IPv4 never falls in an IPv6 prefix
   EXPECT_TRUE(match("dst:[2001:db8::53]:53", dnsV6()));
   EXPECT_TRUE(match("src:0.0.0.0/0", httpsOut()));
+  EXPECT_TRUE(match("dst:github.com", httpsOut()));  // the server name names the remote side
+  EXPECT_FALSE(match("src:github.com", httpsOut()));
+  EXPECT_FALSE(match("dst:example.org", dnsV6()));   // a DNS question is not the resolver's name
 }
 
 TEST(FilterMatch, ProcessByNameOrPid) {

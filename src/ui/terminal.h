@@ -1,0 +1,48 @@
+#pragma once
+// The ncursesw backend: puts the terminal in full-screen mode, flushes Frames (one update
+// per frame; ncurses sends only what changed) and reads keys. Nothing else in the UI
+// touches the terminal. The destructor restores it; so do fatal signals (see terminal.cpp).
+#include <string_view>
+
+#include "ui/frame.h"
+#include "ui/input.h"
+
+namespace rustnet::ui {
+
+struct TerminalOptions {
+  bool color = true;  // off with --no-color or NO_COLOR
+};
+
+class Terminal {
+public:
+  // Throws std::runtime_error when stdin/stdout is not a terminal ncurses can drive.
+  explicit Terminal(TerminalOptions options);
+  ~Terminal();
+  Terminal(const Terminal&) = delete;
+  Terminal& operator=(const Terminal&) = delete;
+
+  [[nodiscard]] int width() const;
+  [[nodiscard]] int height() const;
+  // Whether the locale is UTF-8 (else the ASCII fallback is drawn).
+  [[nodiscard]] bool unicode() const { return unicode_; }
+
+  void draw(const Frame& frame);
+  // Waits up to `timeoutMs` (0: do not wait) for a key; KeyCode::None when there is none.
+  Key readKey(int timeoutMs);
+  // Sends bytes straight to the terminal after the current frame (OSC 52). The caller
+  // guarantees they hold no text from the wire.
+  void sendRaw(std::string_view bytes);
+
+  // Leaves full-screen mode now (idempotent): for the way out before the engine drains.
+  void restore();
+
+private:
+  bool unicode_ = false;
+  bool color_ = false;
+  bool active_ = false;
+};
+
+// NO_COLOR (https://no-color.org): set and not empty.
+bool noColorRequested();
+
+}  // namespace rustnet::ui
