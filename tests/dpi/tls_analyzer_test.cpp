@@ -245,6 +245,18 @@ TEST(TlsCaptures, KnownFiles) {
   }
 }
 
+TEST(TlsCaptures, EncryptedSniIsFlagged) {
+  const auto dir = test::pcapDir();
+  if (dir.empty()) GTEST_SKIP() << "shared captures absent";
+  const auto r = test::replayCapture(dir / "ndpi__encrypted_sni.pcap");
+  int flagged = 0;
+  for (const auto& f : r.flows) {
+    const auto* t = f.inspector->facts().tls();
+    if (t != nullptr && t->ech && t->sni.empty()) ++flagged;
+  }
+  EXPECT_EQ(flagged, 3);
+}
+
 TEST(TlsCaptures, HugeClientHelloYieldsAlpnAndVersion) {
   const auto dir = test::pcapDir();
   if (dir.empty()) GTEST_SKIP() << "shared captures absent";

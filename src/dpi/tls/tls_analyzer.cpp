@@ -86,7 +86,8 @@ void TlsAnalyzer::parse(const HandshakeScan& scan, Context& ctx) {
     if (t.sni.empty()) t.sni = std::move(ch.sni);
     if (t.alpn.empty()) t.alpn = std::move(ch.alpn);
     t.maxOfferedVersion = std::max(t.maxOfferedVersion, ch.maxVersion);
-    t.ech = t.ech || ch.ech;
+    // The withdrawn ESNI drafts hid the name too: flagged the same way (no outer name).
+    t.ech = t.ech || ch.ech || ch.esni;
     t.clientHelloSeen = true;
   } else if (scan.type == handshake::kServerHello) {
     ServerHello sh;

@@ -4,8 +4,8 @@
 // reassembled from TCP segments by sequence number — in order or not, over several records
 // — within kMaxClientHelloBytes; a message larger than that is parsed as far as it goes.
 //
-// Facts: TlsFacts (SNI, ALPN, highest offered version, ECH flag from the ClientHello;
-// negotiated version and cipher from the ServerHello). Verdict Done once both hellos were
+// Facts: TlsFacts (SNI, ALPN, highest offered version, ECH flag from the ClientHello — also
+// set for the older ESNI extension; negotiated version and cipher from the ServerHello). Verdict Done once both hellos were
 // parsed (or a direction proved not to be TLS after the other gave its hello).
 //
 // Out of order: a ClientHello whose first segment arrives after a later one can only be
