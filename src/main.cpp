@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
   cfg.tracker.ignoreLoopback = o.noLocalhost;
   cfg.tracker.dpi = !o.noDpi;
   if (o.readFile.empty()) cfg.tracker.localAddresses = capture::hostAddresses();
+  cfg.attribution.onNotice = [](const std::string& m) { spdlog::warn("process attribution: {}", m); };
 
   std::optional<engine::Engine> eng;
   try {

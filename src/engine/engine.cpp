@@ -19,6 +19,19 @@ int resolveWorkers(int requested) {
   return std::max(1, cores - 1);
 }
 
+void joinWith(const process::ProcessMap& map, ConnectionRecord& r) {
+  if (r.proto != core::proto::kTcp && r.proto != core::proto::kUdp) return;
+  const process::Attribution a = map.find(process::SocketTuple::make(r.proto, r.local, r.remote));
+  if (!a.known()) return;
+  ProcessInfo p;
+  p.pid = a.process->pid;
+  p.name = a.process->name;
+  p.executable = a.process->executable;
+  p.uid = a.hasUid ? static_cast<std::int64_t>(a.uid) : -1;
+  p.match = process::matchKindName(a.kind);
+  r.process = std::move(p);
+}
+
 void waitBriefly(int& spins) {
   if (++spins < 64) {
     std::this_thread::yield();
@@ -120,6 +133,10 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
   live_ = source_->isLive();
   linkType_ = source_->linkType();
 
+  if (live_ && config_.attributeProcesses) {
+    attributor_ = std::make_unique<process::Attributor>(config_.attribution);
+  }
+
   const int n = resolveWorkers(config_.workers);
   inlineMode_ = (n == 0);
   const std::size_t shards = inlineMode_ ? 1 : static_cast<std::size_t>(n);
@@ -131,6 +148,7 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
     wc.tracker.idBase = i + 1;
     wc.tracker.idStride = shards;
     wc.ringBytes = inlineMode_ ? 4096 : config_.ringBytesPerWorker;
+    if (attributor_) wc.requester = &attributor_->addRequester();
     workers_.push_back(std::make_unique<Worker>(std::move(wc)));
   }
   dispatcher_ = std::make_unique<Dispatcher>(*this);
@@ -151,9 +169,11 @@ Engine::~Engine() {
   for (auto& t : workerThreads_) {
     if (t.joinable()) t.join();
   }
+  if (attributor_) attributor_->stop();
 }
 
 void Engine::start() {
+  if (attributor_) attributor_->start();
   if (!inlineMode_) {
     for (auto& w : workers_) workerThreads_.emplace_back([wp = w.get()] { wp->run(); });
   }
@@ -238,6 +258,11 @@ std::shared_ptr<const Snapshot> Engine::snapshot() const {
     merged->stats.dpi += p->dpi;
   }
   merged->stats.liveConnections = merged->rows.size();
+  if (attributor_) {
+    // One map for the whole merge: every row is joined against the same moment.
+    const auto map = attributor_->snapshot();
+    for (auto& r : merged->rows) joinWith(*map, r);
+  }
   merged->stats.capture.seen = seen_.load(std::memory_order_relaxed);
   merged->stats.capture.ourDropped = ourDropped_.load(std::memory_order_relaxed);
   merged->stats.capture.oversize = oversize_.load(std::memory_order_relaxed);
@@ -247,6 +272,23 @@ std::shared_ptr<const Snapshot> Engine::snapshot() const {
 }
 
 EngineStats Engine::stats() const { return snapshot()->stats; }
+
+void Engine::joinProcess(ConnectionRecord& r) const {
+  if (attributor_) joinWith(*attributor_->snapshot(), r);
+}
+
+std::string Engine::processMethod() const {
+  return attributor_ ? std::string(attributor_->activeMethodName()) : std::string("off");
+}
+
+std::string Engine::processFallbackReason() const {
+  return attributor_ ? attributor_->fallbackReason() : std::string{};
+}
+
+std::optional<process::Counters> Engine::processCounters() const {
+  if (!attributor_) return std::nullopt;
+  return attributor_->counters();
+}
 
 std::optional<std::string> Engine::sourceError() const {
   if (!captureDone_.load(std::memory_order_acquire)) return std::nullopt;

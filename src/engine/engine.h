@@ -12,6 +12,7 @@
 #include "capture/source.h"
 #include "engine/record.h"
 #include "engine/stats.h"
+#include "process/attributor.h"
 #include "track/tracker.h"
 
 namespace rustnet::engine {
@@ -25,6 +26,10 @@ struct EngineConfig {
   int workers = -1;
   // Tracker settings; maxConnections is the total, split over the workers.
   track::TrackerConfig tracker;
+  // Live captures only: which process owns each TCP/UDP connection (a capture file's
+  // sockets are not this host's).
+  bool attributeProcesses = true;
+  process::AttributionConfig attribution;
   std::size_t ringBytesPerWorker = 32u << 20;
   int dispatchBatch = 256;  // frames per pcap_dispatch call
 };
@@ -61,6 +66,16 @@ public:
 
   // Counters so far (complete once finished()).
   [[nodiscard]] EngineStats stats() const;
+
+  // Fills `r.process` from the newest process map (front end thread). Snapshots come
+  // joined already; events are joined by the front end when it writes them, so that a
+  // connection's owner found a moment after its first packet still shows.
+  void joinProcess(ConnectionRecord& r) const;
+  // "ebpf", "sock_diag", "procfs", or "off" (files, or attribution disabled).
+  [[nodiscard]] std::string processMethod() const;
+  // Why a preferred attribution method was refused; empty when none was.
+  [[nodiscard]] std::string processFallbackReason() const;
+  [[nodiscard]] std::optional<process::Counters> processCounters() const;
   // Why the source ended early (a corrupt file, a read error); empty on a clean end.
   [[nodiscard]] std::optional<std::string> sourceError() const;
 
@@ -85,6 +100,7 @@ private:
   std::vector<std::thread> workerThreads_;
   std::thread captureThread_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<process::Attributor> attributor_;  // live captures only
 
   std::atomic<bool> stopRequested_{false};
   std::atomic<bool> captureDone_{false};

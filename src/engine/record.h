@@ -22,6 +22,7 @@ struct ProcessInfo {
   std::int64_t uid = -1;       // -1 = unknown
   std::string name;            // comm, extended from the executable when truncated
   std::string executable;      // path of /proc/<pid>/exe when readable
+  std::string_view match;      // how it was found: "exact", "listener", ... (static text)
 };
 
 struct ConnectionRecord {

@@ -113,12 +113,25 @@ std::shared_ptr<const WorkerSnapshot> Worker::takeSnapshot() {
   return snapshot_.load(std::memory_order_acquire);
 }
 
+namespace {
+bool attributable(const track::Connection& c) {
+  return c.proto() == core::proto::kTcp || c.proto() == core::proto::kUdp;
+}
+}  // namespace
+
 void Worker::onNew(const track::Connection& c) {
+  if (config_.requester != nullptr && attributable(c)) {
+    // Non-blocking; a full queue is counted and the periodic refresh still covers it.
+    (void)config_.requester->requestLookup(process::SocketTuple::fromFlow(c.key, c.localIsA));
+  }
   push(ConnectionEvent{ConnectionEvent::Kind::New, track::EndReason::ForcedEnd, c.firstSeen,
                        makeRecord(tracker_, c, now_)});
 }
 
 void Worker::onClosed(const track::Connection& c, track::EndReason why, core::Timestamp when) {
+  if (config_.requester != nullptr && attributable(c)) {
+    (void)config_.requester->forget(process::SocketTuple::fromFlow(c.key, c.localIsA));
+  }
   push(ConnectionEvent{ConnectionEvent::Kind::Closed, why, when, makeRecord(tracker_, c, when)});
 }
 

@@ -11,6 +11,7 @@
 #include "engine/frame_ring.h"
 #include "engine/record.h"
 #include "engine/stats.h"
+#include "process/attributor.h"
 #include "track/tracker.h"
 
 namespace rustnet::engine {
@@ -28,6 +29,8 @@ struct WorkerConfig {
   std::size_t ringBytes = 32u << 20;
   std::size_t eventQueue = 1u << 16;
   bool live = false;
+  // Asks the attribution thread about each new TCP/UDP connection; null when off.
+  process::Requester* requester = nullptr;
 };
 
 class Worker final : private track::EventSink {

@@ -1,5 +1,7 @@
 #include "output/events.h"
 
+#include <fmt/format.h>
+
 #include "core/flow_key.h"
 #include "output/dpi_json.h"
 #include "output/json_line.h"
@@ -32,6 +34,14 @@ std::string formatEvent(const engine::ConnectionEvent& e) {
     j.str("service_name", r.service);
   } else {
     j.null("service_name");
+  }
+  if (r.process) {
+    j.num("pid", static_cast<std::int64_t>(r.process->pid)).wire("process_name", r.process->name);
+    if (!r.process->executable.empty()) j.wire("process_executable", r.process->executable);
+    if (r.process->uid >= 0) j.num("process_uid", r.process->uid);
+    j.str("process_match", r.process->match);
+  } else if (r.proto == core::proto::kTcp || r.proto == core::proto::kUdp) {
+    j.null("pid").null("process_name");
   }
   if (r.dpi) appendDpiFields(j, *r.dpi);
   if (e.kind == engine::ConnectionEvent::Kind::Closed) {
@@ -76,6 +86,26 @@ std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
       .num("connections_reused", s.tracker.tcpReused)
       .num("tcp_retransmissions", s.tracker.retransmissions);
   appendDpiCounters(j, s.dpi);
+  j.str("process_method", run.processMethod);
+  if (!run.processFallback.empty()) j.str("process_fallback_reason", run.processFallback);
+  if (run.process) {
+    const process::Counters& p = *run.process;
+    std::uint64_t hits = 0;
+    for (std::size_t k = 0; k < p.hits.size(); ++k) {
+      const auto kind = static_cast<process::MatchKind>(k);
+      if (kind == process::MatchKind::None || kind == process::MatchKind::Ambiguous) continue;
+      hits += p.hits[k];
+      j.num(fmt::format("process_hits_{}", process::matchKindName(kind)), p.hits[k]);
+    }
+    j.num("process_lookups", p.lookups)
+        .num("process_hits", hits)
+        .num("process_misses", p.misses)
+        .num("process_ambiguous", p.ambiguous)
+        .num("process_requests_dropped", p.requestsDropped)
+        .num("process_refreshes", p.refreshes)
+        .num("process_scan_ms_total", static_cast<double>(p.totalScanNs) / 1e6)
+        .num("process_scan_ms_max", static_cast<double>(p.maxScanNs) / 1e6);
+  }
   if (!run.error.empty()) j.str("source_error", run.error);
   return j.finish();
 }

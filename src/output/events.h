@@ -1,6 +1,7 @@
 #pragma once
 // The NDJSON event schema: one object per line. Field names follow RustNet's so that
 // existing scripts carry over; "source" is always the local side (SPEC §2).
+#include <optional>
 #include <string>
 
 #include "engine/engine.h"
@@ -18,6 +19,9 @@ struct RunInfo {
   core::Timestamp finished;  // wall clock at the end
   core::Timestamp ended;     // the summary's timestamp: packet time for files
   std::string error;   // why the source ended early; empty when it did not
+  std::string processMethod = "off";
+  std::string processFallback;
+  std::optional<process::Counters> process;
 };
 std::string formatSummary(const engine::EngineStats& s, const RunInfo& run);
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <deque>
 #include <thread>
 #include <vector>
 
@@ -22,11 +23,23 @@ void EventWriter::flush() {
   if (out_ != nullptr && std::fflush(out_) != 0) failed_ = true;
 }
 
+namespace {
+constexpr auto kProcessHold = std::chrono::milliseconds(150);
+struct Held {
+  std::chrono::steady_clock::time_point arrived;
+  engine::ConnectionEvent event;
+};
+}  // namespace
+
 RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic<bool>& stop) {
   RunResult result;
   const core::Timestamp started = core::SystemClock().now();
   std::vector<engine::ConnectionEvent> batch;
   batch.reserve(4096);
+  // Live: events wait a moment before they are written, so that the process owning a new
+  // connection (looked up when its first packet arrives) is known by then. Files: no wait.
+  const bool hold = engine.processMethod() != "off";
+  std::deque<Held> held;
   bool stopping = false;
   for (;;) {
     if (!stopping && (stop.load(std::memory_order_relaxed) || result.outputFailed)) {
@@ -37,11 +50,18 @@ RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic
     const bool done = engine.finished();  // read before draining: no event can follow it
     batch.clear();
     engine.drainEvents(batch);
-    for (const auto& e : batch) {
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& e : batch) held.push_back({now, std::move(e)});
+    bool wrote = false;
+    while (!held.empty() && (!hold || done || now - held.front().arrived >= kProcessHold)) {
+      engine::ConnectionEvent& e = held.front().event;
+      engine.joinProcess(e.record);
       if (!writer.write(formatEvent(e))) result.outputFailed = true;
+      held.pop_front();
+      wrote = true;
     }
-    if (!batch.empty()) writer.flush();
-    if (done && batch.empty()) break;
+    if (wrote) writer.flush();
+    if (done && held.empty() && batch.empty()) break;
     // Sleep only when idle; a full batch means the workers are producing faster than that.
     if (batch.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -55,6 +75,9 @@ RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic
   // A file's summary is stamped with its last packet's time, like its events.
   run.ended = engine.isLive() || snap->asOf.isZero() ? run.finished : snap->asOf;
   result.sourceError = engine.sourceError();
+  run.processMethod = engine.processMethod();
+  run.processFallback = engine.processFallbackReason();
+  run.process = engine.processCounters();
   if (result.sourceError) run.error = *result.sourceError;
   engine::EngineStats stats = snap->stats;
   if (!writer.write(formatSummary(stats, run))) result.outputFailed = true;
