@@ -26,6 +26,7 @@ enum class Cap : std::uint8_t {
   QuicPacketsPerDatagram,  // quic kMaxQuicPacketsPerDatagram (coalesced packets walked)
   QuicCryptoBytes,     // quic kMaxQuicCryptoBytes / kMaxReassemblyRanges (CRYPTO stream)
   QuicDecryptions,     // quic kMaxQuicDecryptions (Initial packets decrypted per connection)
+  DnsNames,            // facts.h kMaxDnsNames (distinct question names kept per connection)
   Count,  // keep last
 };
 inline constexpr std::size_t kCapCount = static_cast<std::size_t>(Cap::Count);
@@ -35,6 +36,7 @@ inline constexpr std::array<std::string_view, kCapCount> kCapNames = {
     "dns_name_bytes",    "dns_answers",      "dns_tcp_bytes",     "ssh_banner_bytes",
     "ssh_kexinit_bytes", "ssh_name_list",    "tls_handshake_bytes", "tls_reassembly_gaps",
     "quic_packets_per_datagram", "quic_crypto_bytes", "quic_decryptions",
+    "dns_names",
 };
 inline constexpr std::string_view capName(Cap c) {
   return kCapNames[static_cast<std::size_t>(c)];

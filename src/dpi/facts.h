@@ -81,6 +81,9 @@ struct DnsAnswer {
 
 // Cap on the answers kept per connection (more are counted in answerCount only).
 inline constexpr std::size_t kMaxDnsAnswers = 8;
+// Cap on the distinct question names kept per connection (mDNS and LLMNR flows, and
+// resolver sockets reused for several queries, carry many).
+inline constexpr std::size_t kMaxDnsNames = 16;
 
 struct DnsFacts {
   std::uint16_t id = 0;
@@ -91,6 +94,9 @@ struct DnsFacts {
   std::uint8_t rcode = 0;   // valid when responseSeen
   std::uint16_t answerCount = 0;  // answer records in the response (ANCOUNT)
   std::vector<DnsAnswer> answers;  // A, AAAA and CNAME answers, at most kMaxDnsAnswers
+  // Every distinct question name seen, in queries and responses, in order of appearance,
+  // at most kMaxDnsNames (qname is normally the first).
+  std::vector<std::string> names;
 };
 // "A", "AAAA", "CNAME", ... or the number as text.
 std::string dnsTypeName(std::uint16_t qtype);

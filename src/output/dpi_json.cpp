@@ -47,6 +47,7 @@ void tls(JsonLine& j, const dpi::TlsFacts& t) {
 void dns(JsonLine& j, const dpi::DnsFacts& d) {
   j.num("dns_id", std::uint64_t{d.id});
   wireIf(j, "dns_query", d.qname);
+  if (d.names.size() > 1) j.raw("dns_queries", wireArray(d.names));
   if (d.querySeen || !d.qname.empty()) j.str("dns_qtype", dpi::dnsTypeName(d.qtype));
   if (!d.responseSeen) return;
   j.str("dns_rcode", dpi::dnsRcodeName(d.rcode));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "dpi/dns/dns_message.h"
 #include "dpi/facts.h"
 #include "dpi_test_util.h"
@@ -91,9 +93,31 @@ TEST(DnsAnalyzer, UdpQueryThenResponse) {
   EXPECT_FALSE(c.inspector().finished());
   c.send(in(response(0x1234, "www.example.com")));
   expectExchange(c.facts());
-  EXPECT_TRUE(c.inspector().finished());
   EXPECT_EQ(c.facts().summary(), "DNS (www.example.com)");
   EXPECT_EQ(dpi::dnsTypeName(c.facts().dns()->qtype), "A");
+}
+
+TEST(DnsAnalyzer, LaterQuestionNamesAreCollectedUpToTheCap) {
+  Conversation c(udpFlow(5353, 5353));
+  c.send(out(query(1, "_ipp._tcp.local", 12)));
+  c.send(in(response(1, "_ipp._tcp.local")));
+  c.send(out(query(2, "_scanner._tcp.local", 12)));
+  c.send(out(query(3, "_ipp._tcp.local", 12)));  // already known
+  ASSERT_NE(std::as_const(c.facts()).dns(), nullptr);
+  const auto& d = *c.facts().dns();
+  EXPECT_EQ(d.qname, "_ipp._tcp.local");  // the first exchange stays the connection's
+  EXPECT_EQ(d.names, (std::vector<std::string>{"_ipp._tcp.local", "_scanner._tcp.local"}));
+  EXPECT_EQ(c.facts().state(), AppState::DnsResponse);
+  EXPECT_FALSE(c.inspector().finished());
+  for (std::size_t i = 0; i < dpi::kMaxDnsNames + 2; ++i) {
+    c.send(out(query(static_cast<std::uint16_t>(10 + i), "n" + std::to_string(i) + ".local")));
+  }
+  EXPECT_EQ(c.facts().dns()->names.size(), dpi::kMaxDnsNames);
+  EXPECT_EQ(c.counters().capHits(Cap::DnsNames), 1u);
+  EXPECT_TRUE(c.inspector().finished());
+  // Far more packets than kMaxInspectedPackets were watched: names are not an unfinished
+  // analyzer's doing.
+  EXPECT_EQ(c.counters().capHits(Cap::InspectedPackets), 0u);
 }
 
 TEST(DnsAnalyzer, MdnsAndLlmnrAreNamedByPort) {
@@ -134,7 +158,7 @@ TEST(DnsAnalyzer, TcpMessagesSplitAtEveryOffset) {
       Conversation c(tcpFlow(40000, 53));
       c.sendAllSplitting(msgs, which, at);
       expectExchange(c.facts());
-      EXPECT_TRUE(c.inspector().finished());
+      EXPECT_EQ(c.counters().malformed, 0u);
     }
   }
 }
@@ -277,7 +301,7 @@ TEST(DnsAnalyzer, EveryTruncationOfAResponseIsSafe) {
     Conversation c(udpFlow());
     c.send(in(Payload(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n))));
     if (c.facts().proto() == AppProto::Dns) {
-      EXPECT_TRUE(c.inspector().finished());
+      EXPECT_TRUE(c.inspector().finished()) << n;
     }
   }
 }

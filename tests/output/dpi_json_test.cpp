@@ -52,11 +52,13 @@ TEST(DpiJson, DnsAnswersAndEscapedNames) {
   d.rcode = 3;
   d.answers.push_back({5, {}, "cdn.example"});
   d.answers.push_back({1, core::IpAddr::v4(0x0a000001), ""});
+  d.names = {d.qname, "second.example"};
   const json j = eventWith(f);
   EXPECT_EQ(j.at("dns_query"), "bad\\x1b[31m.example");
   EXPECT_EQ(j.at("dns_qtype"), "AAAA");
   EXPECT_EQ(j.at("dns_rcode"), "NXDOMAIN");
   EXPECT_EQ(j.at("dns_answers"), json::array({"cdn.example", "10.0.0.1"}));
+  EXPECT_EQ(j.at("dns_queries"), json::array({"bad\\x1b[31m.example", "second.example"}));
 }
 
 TEST(DpiJson, SshAndHttpFields) {

@@ -53,9 +53,7 @@ TEST(TrackDpi, DnsExchangeGivesFactsStateLabelAndTimeout) {
   ASSERT_NE(facts, nullptr);
   ASSERT_NE(facts->dns(), nullptr);
   EXPECT_EQ(facts->dns()->qname, "a.example");
-  // The exchange is final: the inspector is gone, the facts stay.
-  EXPECT_EQ(c.inspector, nullptr);
-  EXPECT_TRUE(c.dpiDone);
+  EXPECT_EQ(facts->dns()->names, std::vector<std::string>{"a.example"});
   // DNS 30 s, halved for a connection of two packets (activity grace).
   EXPECT_EQ(f.tracker.idleTimeout(c), core::Duration::seconds(15));
   EXPECT_EQ(f.tracker.dpiCounters().hitsFor(dpi::AppProto::Dns), 1u);
@@ -115,6 +113,13 @@ TEST(TrackDpi, PublishedFactsAreRefreshedOnlyAfterAChange) {
   EXPECT_NE(second, first);
   EXPECT_EQ(second->http()->userAgent, "u");
   EXPECT_TRUE(first->http()->userAgent.empty());  // earlier copies never change
+  // Once the facts are final, the inspector is gone and the facts stay.
+  f.tracker.onPacket(tcpWith(secs(0.2), "10.0.0.2", 8000, "10.0.0.1", 50000, 1,
+                             bytesOf("HTTP/1.1 200 OK\r\n\r\n")));
+  EXPECT_EQ(c.inspector, nullptr);
+  EXPECT_TRUE(c.dpiDone);
+  ASSERT_NE(publishedFacts(c), nullptr);
+  EXPECT_EQ(publishedFacts(c)->http()->status, 200);
 }
 
 }  // namespace

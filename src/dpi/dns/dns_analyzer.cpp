@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 #include <vector>
 
 #include "core/text.h"
@@ -46,15 +47,32 @@ private:
   // is then expected, not malformed.
   Verdict message(core::Bytes msg, Context& ctx, bool cut = false);
   Verdict feedTcp(TcpSide& side, core::Bytes data, Context& ctx);
+  void noteName(DnsFacts& d, std::string_view name, Context& ctx);
 
   bool tcp_;
   AppProto proto_;
   Message msg_;
   TcpSide sides_[2];
+  bool namesCapCounted_ = false;
 };
 
+void DnsAnalyzer::noteName(DnsFacts& d, std::string_view raw, Context& ctx) {
+  if (namesCapCounted_) return;
+  const std::string name = core::capWireString(raw);
+  if (std::find(d.names.begin(), d.names.end(), name) != d.names.end()) return;
+  d.names.push_back(name);
+  if (d.names.size() == kMaxDnsNames) {
+    // Full: later names are no longer looked for.
+    ctx.counters.capHit(Cap::DnsNames);
+    namesCapCounted_ = true;
+  }
+}
+
 Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
-  ParseStatus st = parseMessage(bytes, msg_, ctx.counters);
+  const DnsFacts* seen = std::as_const(ctx.facts).dns();
+  // After the first exchange only question names are still collected.
+  const bool monitoring = seen != nullptr && seen->responseSeen;
+  ParseStatus st = parseMessage(bytes, msg_, ctx.counters, !monitoring);
   if (cut && st == ParseStatus::Malformed) st = ParseStatus::Ok;
   const bool mine = ctx.facts.proto() == proto_;
   if (st == ParseStatus::NotDns || (!mine && !plausibleHeader(msg_.header, bytes.size()))) {
@@ -73,6 +91,10 @@ Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
     if (!d.querySeen && !d.responseSeen) {
       takeQuestion();
       d.querySeen = true;
+    } else if (d.qname.empty() && msg_.hasQuestion) {
+      // An mDNS flow may open with an announcement that asks nothing.
+      d.qname = core::capWireString(msg_.qname);
+      d.qtype = msg_.qtype;
     }
     ctx.facts.advanceState(AppState::DnsQuery);
   } else if (!d.responseSeen && (!d.querySeen || d.id == h.id)) {
@@ -85,13 +107,26 @@ Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
     d.answers = msg_.answers;
     ctx.facts.advanceState(AppState::DnsResponse);
   }
-  if (st == ParseStatus::Malformed) return Verdict::Malformed;
-  return d.responseSeen ? Verdict::Done : Verdict::NeedMore;
+  if (msg_.hasQuestion) {
+    noteName(d, msg_.qname, ctx);
+    for (std::size_t i = 0; i < msg_.moreCount; ++i) noteName(d, msg_.moreQuestions[i], ctx);
+  }
+  if (st == ParseStatus::Malformed) {
+    if (!monitoring) return Verdict::Malformed;
+    ++ctx.counters.malformed;  // a later broken message: counted, and the flow still watched
+  }
+  if (!d.responseSeen) return Verdict::NeedMore;
+  // Keep watching (cheaply: header and questions) for more names until the list is full.
+  return namesCapCounted_ ? Verdict::Done : Verdict::Monitor;
 }
 
 Verdict DnsAnalyzer::feedTcp(TcpSide& side, core::Bytes data, Context& ctx) {
   // Every pass consumes at least one byte, so a segment is walked in bounded time however
   // many messages it holds.
+  Verdict last = ctx.facts.proto() == proto_ && std::as_const(ctx.facts).dns() != nullptr &&
+                         std::as_const(ctx.facts).dns()->responseSeen
+                     ? Verdict::Monitor
+                     : Verdict::NeedMore;
   while (!data.empty() && !side.lost) {
     if (side.skip > 0) {
       const std::size_t n = std::min(side.skip, data.size());
@@ -128,11 +163,11 @@ Verdict DnsAnalyzer::feedTcp(TcpSide& side, core::Bytes data, Context& ctx) {
     const std::size_t len = (std::size_t{side.prefix[0]} << 8) | side.prefix[1];
     side.skip = len - side.want;
     side.prefixHave = 0;
-    const Verdict v = message(whole, ctx, side.skip > 0);
+    last = message(whole, ctx, side.skip > 0);
     side.buf.clear();
-    if (v != Verdict::NeedMore) return v;
+    if (last != Verdict::NeedMore && last != Verdict::Monitor) return last;
   }
-  return Verdict::NeedMore;
+  return last;
 }
 
 Verdict DnsAnalyzer::feed(const Segment& seg, Context& ctx) {
@@ -145,7 +180,7 @@ Verdict DnsAnalyzer::feed(const Segment& seg, Context& ctx) {
     side.buf.shrink_to_fit();
   }
   const Verdict v = feedTcp(side, acc.data, ctx);
-  if (v == Verdict::NeedMore && sides_[0].lost && sides_[1].lost) {
+  if ((v == Verdict::NeedMore || v == Verdict::Monitor) && sides_[0].lost && sides_[1].lost) {
     return ctx.facts.proto() == proto_ ? Verdict::Done : Verdict::NotMine;
   }
   return v;

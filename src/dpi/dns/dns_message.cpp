@@ -94,7 +94,7 @@ NameStatus readName(core::Bytes msg, std::size_t offset, std::string* out, std::
   }
 }
 
-ParseStatus parseMessage(core::Bytes msg, Message& out, Counters& counters) {
+ParseStatus parseMessage(core::Bytes msg, Message& out, Counters& counters, bool withAnswers) {
   out.hasQuestion = false;
   out.qname.clear();
   out.qtype = 0;
@@ -104,14 +104,26 @@ ParseStatus parseMessage(core::Bytes msg, Message& out, Counters& counters) {
   out.header = *header;
 
   std::size_t pos = kDnsHeaderBytes;
-  for (std::uint16_t i = 0; i < header->qdCount; ++i) {
+  out.moreCount = 0;
+  const std::size_t questions = std::min<std::size_t>(header->qdCount, kMaxPlausibleQuestions);
+  for (std::size_t i = 0; i < questions; ++i) {
     std::size_t next = 0;
-    const NameStatus st = readName(msg, pos, i == 0 ? &out.qname : nullptr, next);
+    std::string* name = &out.qname;
+    if (i > 0) {
+      // Later questions (mDNS asks many at once) go to reused strings, at most kMaxDnsNames.
+      name = nullptr;
+      if (out.moreCount + 1 < kMaxDnsNames) {
+        if (out.moreQuestions.size() <= out.moreCount) out.moreQuestions.emplace_back();
+        name = &out.moreQuestions[out.moreCount];
+      }
+    }
+    const NameStatus st = readName(msg, pos, name, next);
     countNameCap(st, counters);
     if (st != NameStatus::Ok) {
-      out.hasQuestion = i == 0 && !out.qname.empty();
+      out.hasQuestion = i > 0 || !out.qname.empty();
       return ParseStatus::Malformed;
     }
+    if (i > 0 && name != nullptr) ++out.moreCount;
     core::Cursor c(msg.subspan(next));
     const auto qtype = c.be16();
     if (!qtype || !c.skip(2)) return ParseStatus::Malformed;
@@ -120,9 +132,10 @@ ParseStatus parseMessage(core::Bytes msg, Message& out, Counters& counters) {
       out.qtype = *qtype;
     }
     pos = next + 4;
-    if (i + 1 >= kMaxPlausibleQuestions) break;  // bounded by plausibleHeader anyway
   }
-  if (!header->isResponse()) return ParseStatus::Ok;
+  // More questions than any real message asks: where the answers start is not worth finding.
+  if (header->qdCount > questions) return ParseStatus::Malformed;
+  if (!header->isResponse() || !withAnswers) return ParseStatus::Ok;
 
   bool capped = header->anCount > kMaxDnsRecordsWalked;
   const std::size_t walk = std::min<std::size_t>(header->anCount, kMaxDnsRecordsWalked);
@@ -133,9 +146,9 @@ ParseStatus parseMessage(core::Bytes msg, Message& out, Counters& counters) {
     if (st != NameStatus::Ok) return ParseStatus::Malformed;
     core::Cursor c(msg.subspan(next));
     const auto type = c.be16();
-    c.skip(6);  // class, TTL
+    if (!type || !c.skip(6)) return ParseStatus::Malformed;  // class, TTL
     const auto rdlen = c.be16();
-    if (!type || !rdlen) return ParseStatus::Malformed;
+    if (!rdlen) return ParseStatus::Malformed;
     const std::size_t rdata = next + 10;
     const auto body = c.take(*rdlen);
     if (!body) return ParseStatus::Malformed;
@@ -195,7 +208,7 @@ bool looksLikeStandardQuery(core::Bytes msg) {
   // EDNS(0): an OPT pseudo-record with the root name, and nothing after it.
   const auto root = c.u8();
   const auto type = c.be16();
-  c.skip(6);
+  if (!type || !c.skip(6)) return false;  // class (UDP size), TTL (extended flags)
   const auto rdlen = c.be16();
   return rdlen && *root == 0 && *type == kTypeOpt && c.remaining() == *rdlen;
 }

@@ -60,8 +60,11 @@ NameStatus readName(core::Bytes msg, std::size_t offset, std::string* out, std::
 struct Message {
   Header header;
   bool hasQuestion = false;
-  std::string qname;
+  std::string qname;  // the first question's
   std::uint16_t qtype = 0;
+  // The names of the second and later questions: moreQuestions[0, moreCount).
+  std::vector<std::string> moreQuestions;
+  std::size_t moreCount = 0;
   std::vector<DnsAnswer> answers;  // at most kMaxDnsAnswers
 };
 
@@ -71,8 +74,9 @@ enum class ParseStatus : std::uint8_t {
   Malformed,  // header fine, body broken (what was read before the break is in `out`)
 };
 
-// Parses `msg`; counts caps hit in `counters`.
-ParseStatus parseMessage(core::Bytes msg, Message& out, Counters& counters);
+// Parses `msg`; counts caps hit in `counters`. With `withAnswers` false only the header
+// and questions are read (out.answers stays empty).
+ParseStatus parseMessage(core::Bytes msg, Message& out, Counters& counters, bool withAnswers = true);
 
 // Strict shape of a standard query (one question, host-name characters, nothing left
 // over): lets DNS on a non-standard UDP port be recognised by content alone.
