@@ -95,6 +95,27 @@ TEST(Events, NewEventHasNoTotalsAndIcmpHasNoPorts) {
   EXPECT_FALSE(j.contains("source_port"));
   EXPECT_EQ(j.at("icmp_id"), 0x4242);
   EXPECT_TRUE(j.at("service_name").is_null());
+  EXPECT_FALSE(j.contains("pid"));  // ICMP has no owning socket
+}
+
+TEST(Events, ProcessFieldsWhenKnownAndNullWhenNot) {
+  auto e = sampleClosed();
+  json j = json::parse(formatEvent(e));
+  EXPECT_TRUE(j.at("pid").is_null());
+  EXPECT_TRUE(j.at("process_name").is_null());
+  engine::ProcessInfo p;
+  p.pid = 4242;
+  p.name = "curl\x1b";
+  p.executable = "/usr/bin/curl";
+  p.uid = 1000;
+  p.match = "exact";
+  e.record.process = p;
+  j = json::parse(formatEvent(e));
+  EXPECT_EQ(j.at("pid"), 4242);
+  EXPECT_EQ(j.at("process_name"), "curl\\x1b");
+  EXPECT_EQ(j.at("process_executable"), "/usr/bin/curl");
+  EXPECT_EQ(j.at("process_uid"), 1000);
+  EXPECT_EQ(j.at("process_match"), "exact");
 }
 
 TEST(Events, SummaryCounters) {
@@ -106,7 +127,17 @@ TEST(Events, SummaryCounters) {
   s.decode.malformed = 2;
   s.tracker.created = 5;
   s.tracker.evicted = 1;
-  RunInfo run{"eth0", true, {}, {}, core::Timestamp::fromMicros(1, 0), "boom"};
+  RunInfo run;
+  run.source = "eth0";
+  run.live = true;
+  run.ended = core::Timestamp::fromMicros(1, 0);
+  run.error = "boom";
+  run.processMethod = "sock_diag";
+  process::Counters pc;
+  pc.lookups = 4;
+  pc.hits[static_cast<std::size_t>(process::MatchKind::Exact)] = 3;
+  pc.misses = 1;
+  run.process = pc;
   const json j = json::parse(formatSummary(s, run));
   EXPECT_EQ(j.at("event"), "summary");
   EXPECT_EQ(j.at("interface"), "eth0");
@@ -118,6 +149,11 @@ TEST(Events, SummaryCounters) {
   EXPECT_EQ(j.at("connections_created"), 5);
   EXPECT_EQ(j.at("connections_evicted"), 1);
   EXPECT_EQ(j.at("source_error"), "boom");
+  EXPECT_EQ(j.at("process_method"), "sock_diag");
+  EXPECT_EQ(j.at("process_lookups"), 4);
+  EXPECT_EQ(j.at("process_hits"), 3);
+  EXPECT_EQ(j.at("process_hits_exact"), 3);
+  EXPECT_EQ(j.at("process_misses"), 1);
 }
 
 }  // namespace
