@@ -314,5 +314,24 @@ TEST(QuicGoogle, LegacyQ043PacketCarriesTheChlo) {
   }
 }
 
+TEST(QuicGoogle, LegacyQ046LongHeaderCarriesTheChlo) {
+  const ByteVec msg = chlo("q46.example", "ua");
+  test::ByteWriter w;
+  w.u8(0xc3).str("Q046").u8(0x50);                   // Initial, 4-byte PN; DCID 8, no SCID
+  w.bytes({1, 2, 3, 4, 5, 6, 7, 8}).be32(1);
+  for (int i = 0; i < 12; ++i) w.u8(0xaa);           // message hash
+  w.u8(0xa0).u8(0x01).be16(static_cast<std::uint16_t>(msg.size())).bytes(msg);
+  const auto p = parseLegacyClientPacket(core::Bytes(w.data()));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(versionName(p->version), "Q046");
+  Chlo c;
+  ASSERT_EQ(parseChlo(p->streamData, c), ChloStatus::Ok);
+  EXPECT_EQ(c.sni, "q46.example");
+  // The same bytes with a Q043 tag in a long header are not a Q046 packet.
+  ByteVec other = w.data();
+  other[4] = '3';
+  EXPECT_FALSE(parseLegacyClientPacket(core::Bytes(other)));
+}
+
 }  // namespace
 }  // namespace rustnet::dpi::quic
