@@ -199,6 +199,20 @@ TEST(QuicAnalyzer, StatesGoForwardToConnected) {
   EXPECT_EQ(s.in.facts().state(), AppState::QuicConnected);
 }
 
+TEST(QuicAnalyzer, ClientHelloTailAfterTheServerAnsweredKeepsTheFirstKeys) {
+  const auto k = keysFor(kDcid);
+  const ByteVec ch = clientHelloStream("tail.example");
+  const std::size_t mid = ch.size() / 2;
+  Session s;
+  s.client(clientInitial(k, test::cryptoFrame(0, slice(ch, 0, mid)), 0));
+  s.server(serverPacket(k, PacketType::Initial, test::ackFrame(0), 0));
+  // The rest goes to the server's connection ID: same keys, not keys from the new ID.
+  s.client(clientInitial(k, test::cryptoFrame(mid, slice(ch, mid, ch.size())), 1, kServerCid));
+  expectHello(s, "tail.example");
+  s.server(serverPacket(k, PacketType::Initial, test::connectionCloseFrame(0x0a), 1));
+  EXPECT_EQ(s.in.facts().state(), AppState::QuicDraining);
+}
+
 TEST(QuicAnalyzer, ConnectionCloseInServerInitialThenClient) {
   const auto k = keysFor(kDcid);
   Session s;
@@ -210,7 +224,8 @@ TEST(QuicAnalyzer, ConnectionCloseInServerInitialThenClient) {
   // 10 ms round trip: the linger time is the 1 s floor.
   EXPECT_EQ(s.in.facts().idleTimeoutHint(), core::Duration::seconds(1));
   EXPECT_FALSE(s.in.finished());
-  s.client(clientInitial(k, test::connectionCloseFrame(0), 1));
+  // The client now addresses the server's chosen connection ID, still under the first keys.
+  s.client(clientInitial(k, test::connectionCloseFrame(0), 1, kServerCid));
   EXPECT_EQ(s.in.facts().state(), AppState::QuicClosed);
   EXPECT_TRUE(s.in.finished());
 }

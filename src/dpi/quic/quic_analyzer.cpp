@@ -138,49 +138,58 @@ void QuicAnalyzer::tryClientHello(Context& ctx) {
   clientCrypto_.release();
 }
 
+bool QuicAnalyzer::spendDecryption(Context& ctx) {
+  if (decryptions_ < kMaxQuicDecryptions) {
+    ++decryptions_;
+    return true;
+  }
+  if (!decryptCapCounted_) ctx.counters.capHit(Cap::QuicDecryptions);
+  decryptCapCounted_ = true;
+  return false;
+}
+
+bool QuicAnalyzer::openWithFreshKeys(const LongHeader& h, core::Bytes packet, Direction dir, Context& ctx,
+                                     OpenedPacket& opened) {
+  InitialKeys fresh;
+  if (!spendDecryption(ctx) || !deriveInitialKeys(*info_, h.dcid, fresh)) return false;
+  const std::size_t side = index(dir);
+  if (openLongHeaderPacket(fresh.client, packet, h.pnOffset, largestPn_[side], anyPn_[side], scratch_, opened) !=
+      OpenStatus::Ok) {
+    return false;
+  }
+  keys_ = fresh;
+  setDcid(h.dcid);
+  return true;
+}
+
 void QuicAnalyzer::handleInitial(const LongHeader& h, core::Bytes packet, Direction dir, Context& ctx) {
   if (!info_ || info_->salt.empty() || h.truncated) return;
-  if (decryptions_ >= kMaxQuicDecryptions) {
-    if (!decryptCapCounted_) ctx.counters.capHit(Cap::QuicDecryptions);
-    decryptCapCounted_ = true;
-    return;
-  }
-  // Which side sent it: the first Initial we can open with client keys derived from its own
-  // DCID is the client's; until then server Initials cannot be opened (their keys come from
-  // the client's DCID).
-  bool fromClient = clientDir_ ? dir == *clientDir_ : true;
-  if (fromClient && (!haveKeys_ || !sameDcid(h.dcid))) {
-    // First client Initial, or a new DCID after Retry: derive the keys for it.
-    InitialKeys fresh;
-    ++decryptions_;
-    if (!deriveInitialKeys(*info_, h.dcid, fresh)) return;
-    if (clientDir_ && haveKeys_) {
-      keys_ = fresh;
-      setDcid(h.dcid);
-    } else {
-      // Not yet sure this is the client: keep the keys only if the packet opens with them.
-      OpenedPacket probe;
-      if (openLongHeaderPacket(fresh.client, packet, h.pnOffset, 0, false, scratch_, probe) != OpenStatus::Ok) {
-        return;
-      }
-      keys_ = fresh;
-      haveKeys_ = true;
-      setDcid(h.dcid);
-      clientDir_ = dir;
-      auto& q = ctx.facts.quic();
-      q.dcid = toCid(h.dcid);
-      q.scid = toCid(h.scid);
-      firstClientInitial_ = ctx.now;
-    }
-  }
-  if (!haveKeys_) return;
-  if (decryptions_ >= kMaxQuicDecryptions) return;
-  ++decryptions_;
   const std::size_t side = index(dir);
   OpenedPacket opened;
-  const auto status = openLongHeaderPacket(fromClient ? keys_.client : keys_.server, packet, h.pnOffset,
-                                           largestPn_[side], anyPn_[side], scratch_, opened);
-  if (status != OpenStatus::Ok) return;
+  bool fromClient = false;
+  if (!clientDir_) {
+    // Which side is the client: the first Initial that opens with client keys derived from
+    // its own DCID. Until then server Initials cannot be opened (their keys come from the
+    // client's DCID).
+    if (!openWithFreshKeys(h, packet, dir, ctx, opened)) return;
+    clientDir_ = dir;
+    fromClient = true;
+    auto& q = ctx.facts.quic();
+    q.dcid = toCid(h.dcid);
+    q.scid = toCid(h.scid);
+    firstClientInitial_ = ctx.now;
+  } else {
+    fromClient = dir == *clientDir_;
+    if (!spendDecryption(ctx)) return;
+    const auto status = openLongHeaderPacket(fromClient ? keys_.client : keys_.server, packet, h.pnOffset,
+                                             largestPn_[side], anyPn_[side], scratch_, opened);
+    if (status != OpenStatus::Ok) {
+      // A client Initial under new keys: after a Retry the client derives them from the
+      // server's new connection ID. (Its later Initials to the server's chosen ID keep the
+      // first keys, which is why those are tried first.)
+      if (!fromClient || sameDcid(h.dcid) || !openWithFreshKeys(h, packet, dir, ctx, opened)) return;
+    }
+  }
   largestPn_[side] = anyPn_[side] ? std::max(largestPn_[side], opened.packetNumber) : opened.packetNumber;
   anyPn_[side] = true;
   if (fromClient) ctx.facts.quic().version = h.version;  // the version the client now uses

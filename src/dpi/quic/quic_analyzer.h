@@ -49,6 +49,12 @@ private:
   bool handleLong(core::Bytes rest, const VersionInfo& info, Direction dir, Context& ctx,
                   std::size_t& consumed);
   void handleInitial(const LongHeader& h, core::Bytes packet, Direction dir, Context& ctx);
+  // Derives keys from the packet's own DCID and opens it as a client Initial; on success the
+  // keys become the connection's.
+  bool openWithFreshKeys(const LongHeader& h, core::Bytes packet, Direction dir, Context& ctx,
+                         OpenedPacket& opened);
+  // Counts one decryption (or key derivation) against kMaxQuicDecryptions.
+  bool spendDecryption(Context& ctx);
   void handleLegacy(core::Bytes datagram, Direction dir, Context& ctx);
   void recognise(std::uint32_t version, Context& ctx);
   void closeSeen(Direction dir, Context& ctx);
@@ -61,7 +67,6 @@ private:
   std::optional<Direction> clientDir_;
   std::array<std::uint8_t, kMaxCidLength> dcid_{};
   std::uint8_t dcidLen_ = 0;
-  bool haveKeys_ = false;
   InitialKeys keys_;
   tls::ByteReassembler clientCrypto_{kMaxQuicCryptoBytes};
   std::vector<std::uint8_t> scratch_;  // opened packets; sized once to the largest packet
