@@ -13,9 +13,13 @@
 
 #include "capture/source.h"
 #include "engine/engine.h"
+#include "output/events.h"
 #include "output/json_frontend.h"
 #include "output/log_file.h"
 #include "output/private_file.h"
+#ifdef RUSTNET_HAVE_UI
+#include "ui/app.h"
+#endif
 
 namespace {
 
@@ -64,6 +68,42 @@ void installSignals() {
   sigaction(SIGTERM, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes a write error we report
 }
+
+#ifdef RUSTNET_HAVE_UI
+// The terminal front end; --json-log gets the same events and summary as with --json.
+int runTerminalUi(engine::Engine& eng, const Options& o, output::PrivateFile jsonLog) {
+  const core::Timestamp started = core::SystemClock().now();
+  const bool logging = jsonLog.isOpen();
+  output::EventWriter writer(nullptr, std::move(jsonLog));
+  bool logFailed = false;
+  ui::UiConfig cfg;
+  cfg.filter = o.filter;
+  cfg.noColor = o.noColor;
+  cfg.refreshMs = o.refreshMs;
+  ui::UiResult r;
+  try {
+    r = ui::runUi(eng, cfg, gStop, [&](const engine::ConnectionEvent& e) {
+      if (logging && !writer.write(output::formatEvent(e))) logFailed = true;
+    });
+  } catch (const std::exception& e) {
+    // The terminal is restored by now (runUi's objects are gone).
+    spdlog::error("{}", e.what());
+    return fail(e.what());
+  }
+  if (logging) {
+    output::RunResult summary;
+    output::writeSummary(eng, writer, started, summary);
+    logFailed = logFailed || summary.outputFailed;
+  }
+  if (r.sourceError) {
+    const std::string msg = fmt::format("{}: {}", eng.sourceName(), *r.sourceError);
+    spdlog::error("{}", msg);
+    return fail(msg);
+  }
+  if (logFailed) return fail("could not write the JSON log (full disk?)");
+  return 0;
+}
+#endif
 
 }  // namespace
 
@@ -161,7 +201,11 @@ int main(int argc, char** argv) {
 
   installSignals();
   eng->start();
-  // Until the terminal UI lands, the JSON front end is the only one.
+#ifdef RUSTNET_HAVE_UI
+  // The terminal UI is the default front end; --json, or a stdout that is no terminal
+  // (a pipe, a file), gets the headless one.
+  if (!o.json && ::isatty(STDOUT_FILENO) != 0) return runTerminalUi(*eng, o, std::move(jsonLog));
+#endif
   output::EventWriter writer(stdout, std::move(jsonLog));
   const output::RunResult r = output::runJson(*eng, writer, gStop);
   if (r.sourceError) {

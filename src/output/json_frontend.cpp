@@ -65,6 +65,11 @@ RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic
     // Sleep only when idle; a full batch means the workers are producing faster than that.
     if (batch.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  writeSummary(engine, writer, started, result);
+  return result;
+}
+
+void writeSummary(engine::Engine& engine, EventWriter& writer, core::Timestamp started, RunResult& result) {
   engine.requestSnapshot();
   RunInfo run;
   run.source = engine.sourceName();
@@ -84,7 +89,6 @@ RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic
   writer.flush();
   spdlog::info("run ended: {} packets seen, {} connections created", stats.capture.seen,
                stats.tracker.created);
-  return result;
 }
 
 }  // namespace rustnet::output

@@ -35,4 +35,9 @@ private:
 // file, reporting every open connection.
 RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic<bool>& stop);
 
+// Writes the run's final summary line (after the engine has finished and every event was
+// written) and fills in `result`'s source error. `started` is the wall clock at start.
+// runJson ends with it; the terminal UI calls it for --json-log.
+void writeSummary(engine::Engine& engine, EventWriter& writer, core::Timestamp started, RunResult& result);
+
 }  // namespace rustnet::output

@@ -97,6 +97,8 @@ private:
     batch_.clear();
     const std::size_t n = engine_.drainEvents(batch_, kEventBatch);
     for (auto& e : batch_) {
+      // Events are not joined with the process map by the workers (snapshots are).
+      if (!e.record.process) engine_.joinProcess(e.record);
       if (sink_) sink_(e);
       ctl_.onEvent(std::move(e));
     }

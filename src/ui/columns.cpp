@@ -25,8 +25,9 @@ constexpr std::array<ColumnSpec, kColumnCount> kSpecs{{
     {Column::Up, "Up", 7, 7, true},
 }};
 
-constexpr std::array<Column, 6> kShrinkOrder{Column::App,     Column::Process, Column::Local,
-                                             Column::Service, Column::State,   Column::Remote};
+// The local address is mostly this host's own: it gives way first (its port stays visible).
+constexpr std::array<Column, 6> kShrinkOrder{Column::Local,   Column::App,   Column::Process,
+                                             Column::Service, Column::State, Column::Remote};
 // On very narrow screens what a connection is matters more than its rate.
 constexpr std::array<Column, 8> kHideOrder{Column::Service, Column::Local, Column::Up,
                                            Column::Process, Column::State, Column::Proto,

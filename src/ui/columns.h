@@ -26,8 +26,8 @@ struct PlacedColumn {
 };
 
 // Fits the columns into `width`: each starts at its preferred width (plus the user's
-// adjustment); when the sum is too wide, the elastic ones shrink (Application first, then
-// Process, Local, Service, State, Remote) down to their minimum, and when even the
+// adjustment); when the sum is too wide, the elastic ones shrink (Local first, then
+// Application, Process, Service, State, Remote) down to their minimum, and when even the
 // minimums do not fit, whole columns hide (Service, Local, Up, Process, State, Proto,
 // Down, Application; Remote always stays). Spare width goes to Application, then to the
 // addresses.

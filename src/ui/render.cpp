@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/text.h"
 #include "filter/filter.h"
@@ -49,7 +50,8 @@ void renderHeader(Frame& f, const View& v, const RenderOptions& o) {
   const HeaderInfo& h = v.header;
   const Glyphs& g = glyphs(o.unicode);
   f.clearLine(0, Style::Title);
-  std::string source = core::escapeControl(h.source);
+  // A file by its name: the directories would crowd out the figures.
+  std::string source = core::escapeControl(h.live ? h.source : std::filesystem::path(h.source).filename().string());
   if (h.live) {
     source += h.sourceDone ? " (live, stopped)" : " (live)";
   } else {

@@ -98,6 +98,7 @@ void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
   if (r.process) {
     std::string p = fmt::format("{}, pid {}", core::escapeControl(r.process->name), r.process->pid);
     if (r.process->uid >= 0) p += fmt::format(", uid {}", r.process->uid);
+    if (!r.process->match.empty()) p += fmt::format(" ({} match)", r.process->match);
     b.field("Process", p);
     if (!r.process->executable.empty()) b.field("Executable", core::escapeControl(r.process->executable));
   } else {

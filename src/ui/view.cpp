@@ -97,7 +97,8 @@ void countRows(const std::vector<RowRef>& rows, HeaderInfo& h) {
   h.rateInBps = 0;
   h.rateOutBps = 0;
   for (const RowRef& r : rows) {
-    if (r.end != nullptr) {
+    // Still open when the run or file ended counts as open: the screen shows that moment.
+    if (r.gone()) {
       ++h.endedRows;
       continue;
     }

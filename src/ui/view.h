@@ -15,7 +15,7 @@ namespace rustnet::ui {
 std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter::Filter& f,
                                   const UiState& state);
 
-// Connection counts and total rates over every row (live rows only for the rates).
+// Connection counts and total rates over every row (open ones only for the rates).
 void countRows(const std::vector<RowRef>& rows, HeaderInfo& header);
 
 // After the rows changed: finds the selected connection again (or keeps the selection at

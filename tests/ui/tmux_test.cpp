@@ -1,0 +1,408 @@
+// The terminal UI end to end: rustnet runs in a tmux pane (a private tmux server per test),
+// keys are sent with send-keys and the screen is read with capture-pane. Captures are built
+// by the test itself (pcap_writer.h); the live part captures loopback and needs root.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "../dpi/tls_builders.h"
+#include "pcap_writer.h"
+#include "support/test_support.h"
+
+namespace rustnet::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string shq(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+bool haveTmux() { return runCommand("command -v tmux >/dev/null 2>&1").status == 0; }
+
+// One tmux server with one pane running a plain bash, removed on destruction.
+class Tmux {
+public:
+  Tmux(const fs::path& dir, int width, int height, const std::string& lang = "C.UTF-8") {
+    static int counter = 0;
+    socket_ = "rustnet-ui-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    const fs::path conf = dir / "tmux.conf";
+    std::ofstream(conf) << "set -g status off\nset -g set-clipboard on\nset -g history-limit 0\n";
+    run("-f " + shq(conf.string()) + " new-session -d -x " + std::to_string(width) + " -y " + std::to_string(height) +
+        " " + shq("cd " + shq(dir.string()) + " && LANG=" + lang +
+                  " LC_ALL= NO_COLOR= PS1='$ ' exec bash --norc --noprofile"));
+    waitForText("$", 5s);  // capture-pane drops trailing spaces
+  }
+  ~Tmux() { run("kill-server"); }
+  Tmux(const Tmux&) = delete;
+  Tmux& operator=(const Tmux&) = delete;
+
+  std::string run(const std::string& args) const {
+    return runCommand("tmux -L " + socket_ + " " + args + " 2>/dev/null").out;
+  }
+  void type(const std::string& text) const { run("send-keys -l " + shq(text)); }
+  void keys(const std::string& names) const { run("send-keys " + names); }
+  // Runs a shell command line in the pane.
+  void shell(const std::string& line) const {
+    type(line);
+    keys("Enter");
+  }
+  [[nodiscard]] std::string screen(bool escapes = false) const {
+    return run(std::string("capture-pane -p") + (escapes ? " -e" : ""));
+  }
+  [[nodiscard]] std::string format(const std::string& f) const {
+    std::string out = run("display-message -p " + shq(f));
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+  // Polls the screen until `pred` holds; returns the last screen seen either way.
+  std::string waitFor(const std::function<bool(const std::string&)>& pred,
+                      std::chrono::milliseconds limit = 10s) const {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    std::string s;
+    for (;;) {
+      s = screen();
+      if (pred(s) || std::chrono::steady_clock::now() > end) return s;
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+  std::string waitForText(const std::string& text, std::chrono::milliseconds limit = 10s) const {
+    return waitFor([&](const std::string& s) { return s.find(text) != std::string::npos; }, limit);
+  }
+  std::string waitForGone(const std::string& text, std::chrono::milliseconds limit = 10s) const {
+    return waitFor([&](const std::string& s) { return s.find(text) == std::string::npos; }, limit);
+  }
+
+private:
+  std::string socket_;
+};
+
+bool has(const std::string& screen, const std::string& text) { return screen.find(text) != std::string::npos; }
+
+int countLinesWith(const std::string& screen, const std::string& text) {
+  std::istringstream in(screen);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) n += line.find(text) != std::string::npos ? 1 : 0;
+  return n;
+}
+
+std::vector<std::uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+
+std::vector<std::uint8_t> clientHello(const std::string& sni) {
+  ClientHelloSpec spec;
+  spec.sni = sni;
+  return wrapInRecords(buildClientHello(spec));
+}
+
+class UiE2e : public ::testing::Test {
+protected:
+  void SetUp() override {
+    if (!haveTmux()) GTEST_SKIP() << "tmux is not installed";
+    dir_ = fs::temp_directory_path() /
+           ("rustnet-ui-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  // Four conversations a person would recognise: HTTPS with an SNI, SSH, DNS and HTTP.
+  std::string sampleCapture() {
+    PcapWriter w;
+    w.tcpConversation("10.1.0.5", 40000, "198.18.0.10", 443, clientHello("example.test"), {}, true);
+    w.tcpConversation("10.1.0.5", 40001, "198.18.0.20", 22, bytes("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+                      bytes("SSH-2.0-OpenSSH_8.4p1\r\n"), false);
+    w.udp("10.1.0.5", 53000, "198.18.0.53", 53, dnsQuery("dns.example", 0x1234));
+    w.tcpConversation("10.1.0.5", 40002, "198.18.0.80", 80,
+                      bytes("GET /index.html HTTP/1.1\r\nHost: web.example\r\nUser-Agent: e2e\r\n\r\n"),
+                      bytes("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), true);
+    const std::string path = (dir_ / "sample.pcap").string();
+    EXPECT_TRUE(w.save(path));
+    return path;
+  }
+
+  std::string rustnet(const std::string& args) const { return shq(rustnetBinary().string()) + " " + args; }
+
+  static void expectRestored(const Tmux& t) {
+    EXPECT_EQ(t.format("#{alternate_on}"), "0") << "still in the alternate screen";
+    EXPECT_EQ(t.format("#{cursor_flag}"), "1") << "cursor left hidden";
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 140, 30);
+  t.shell(rustnet("--read " + shq(pcap)) + "; echo rc=$?");
+  std::string s = t.waitForText("(file, at its end)");
+  ASSERT_TRUE(has(s, "(file, at its end)")) << s;
+  EXPECT_TRUE(has(s, "198.18.0.10:443")) << s;
+  EXPECT_TRUE(has(s, "198.18.0.20:22")) << s;
+  EXPECT_TRUE(has(s, "198.18.0.53:53")) << s;
+  EXPECT_TRUE(has(s, "198.18.0.80:80")) << s;
+  EXPECT_TRUE(has(s, "HTTPS (example.test)")) << s;
+  EXPECT_TRUE(has(s, "SSH (OpenSSH_8.4p1)")) << s;
+
+  // Move, then the selected connection's details.
+  t.keys("g");
+  t.keys("Down");
+  t.keys("Enter");
+  s = t.waitForText("Connection #");
+  ASSERT_TRUE(has(s, "Connection #")) << s;
+  EXPECT_TRUE(has(s, "Traffic")) << s;
+  EXPECT_TRUE(has(s, "Application (DPI)")) << s;
+
+  // Tab: Help, then back round to the overview.
+  t.keys("Tab");
+  s = t.waitForText("Ctrl+C");
+  EXPECT_TRUE(has(s, "Keys")) << s;
+  t.keys("G");  // scrolls the help to its end
+  s = t.waitForText("sport:443 state:syn_recv");
+  EXPECT_TRUE(has(s, "proto:tcp state:established")) << s;
+  EXPECT_FALSE(has(s, "Ctrl+C")) << s;
+  t.keys("Tab");
+  s = t.waitForText("Proto  Local");
+  ASSERT_TRUE(has(s, "Proto  Local")) << s;
+
+  // Filter mode: typing filters at once; Enter keeps it; Esc clears it.
+  t.keys("/");
+  t.type("dport:22");
+  s = t.waitForGone("198.18.0.10:443");
+  EXPECT_TRUE(has(s, "198.18.0.20:22")) << s;
+  EXPECT_TRUE(has(s, "/dport:22")) << s;
+  t.keys("Down");  // arrows still move while typing
+  t.keys("Enter");
+  s = t.waitForText("filter: dport:22");
+  EXPECT_FALSE(has(s, "198.18.0.10:443")) << s;
+  t.keys("Escape");
+  s = t.waitForText("198.18.0.10:443");
+  EXPECT_FALSE(has(s, "filter: dport:22")) << s;
+
+  // p: ports instead of service names.
+  EXPECT_TRUE(has(s, "Service")) << s;
+  t.keys("p");
+  s = t.waitForText("Port ");
+  EXPECT_TRUE(has(s, "Service column: port numbers")) << s;
+
+  // s: the next sort column carries the arrow; S reverses it.
+  t.keys("s");
+  s = t.waitForText("Up\u25bc");
+  EXPECT_TRUE(has(s, "Up\u25bc")) << s;
+  t.keys("S");
+  s = t.waitForText("Up\u25b2");
+  EXPECT_TRUE(has(s, "Up\u25b2")) << s;
+
+  // c: the remote address reaches the clipboard (tmux keeps what OSC 52 sends).
+  t.keys("g");
+  t.keys("c");
+  s = t.waitForText("Copied ");
+  ASSERT_TRUE(has(s, "Copied ")) << s;
+  const std::string buffer = t.run("show-buffer");
+  EXPECT_TRUE(buffer.rfind("198.18.0.", 0) == 0) << buffer;
+  EXPECT_TRUE(has(s, "Copied " + buffer)) << s;
+
+  // q asks, q quits; the shell is back as it was.
+  t.keys("q");
+  s = t.waitForText("Press q again");
+  EXPECT_TRUE(has(s, "Press q again")) << s;
+  t.keys("q");
+  s = t.waitForText("rc=", 20s);
+  EXPECT_TRUE(has(s, "rc=0")) << s;
+  EXPECT_TRUE(has(s, "--read")) << "the command line before the UI is visible again:\n" << s;
+  expectRestored(t);
+}
+
+TEST_F(UiE2e, ResizesShrinkAndGrowTheTable) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 160, 30);
+  t.shell(rustnet("--read " + shq(pcap)) + "; echo rc=$?");
+  std::string s = t.waitForText("(file, at its end)");
+  ASSERT_TRUE(has(s, "Local")) << s;
+  EXPECT_TRUE(has(s, "Service")) << s;
+
+  t.run("resize-window -x 50 -y 16");
+  s = t.waitForGone("Local");
+  EXPECT_FALSE(has(s, "Service")) << s;
+  EXPECT_TRUE(has(s, "Remote")) << s;
+  EXPECT_TRUE(has(s, "198.18.0.20:22")) << s;
+  std::istringstream in(s);
+  std::string line;
+  while (std::getline(in, line)) EXPECT_LE(line.size(), 50u * 3) << line;  // UTF-8: bytes, not columns
+  EXPECT_EQ(t.format("#{pane_width}"), "50");
+
+  t.run("resize-window -x 160 -y 40");
+  s = t.waitForText("Local");
+  EXPECT_TRUE(has(s, "Service")) << s;
+  t.keys("q");
+  t.keys("q");
+  EXPECT_TRUE(has(t.waitForText("rc=", 20s), "rc=0"));
+  expectRestored(t);
+}
+
+TEST_F(UiE2e, SigtermRestoresTheTerminal) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 120, 30);
+  const fs::path pidFile = dir_ / "pid";
+  t.shell("sh -c " + shq("echo $$ > " + shq(pidFile.string()) + "; exec " + rustnet("--read " + shq(pcap))) +
+          "; echo rc=$?");
+  std::string s = t.waitForText("(file, at its end)");
+  ASSERT_TRUE(has(s, "(file, at its end)")) << s;
+  EXPECT_EQ(t.format("#{alternate_on}"), "1");
+  std::string pid;
+  std::ifstream(pidFile) >> pid;
+  ASSERT_FALSE(pid.empty());
+  ASSERT_EQ(runCommand("kill -TERM " + pid).status, 0);
+  s = t.waitForText("rc=", 20s);
+  EXPECT_TRUE(has(s, "rc=0")) << s;
+  expectRestored(t);
+}
+
+TEST_F(UiE2e, CtrlCQuitsAtOnce) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 120, 30);
+  t.shell(rustnet("--read " + shq(pcap)) + "; echo rc=$?");
+  ASSERT_TRUE(has(t.waitForText("(file, at its end)"), "(file, at its end)"));
+  t.keys("C-c");
+  const std::string s = t.waitForText("rc=");
+  EXPECT_TRUE(has(s, "rc=0")) << s;
+  expectRestored(t);
+}
+
+TEST_F(UiE2e, FilterFromTheCommandLineAndJsonLog) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 120, 30);
+  t.shell(rustnet("--read " + shq(pcap) + " --filter 'dport:22 ssh:openssh' --json-log events.ndjson") +
+          "; echo rc=$?");
+  std::string s = t.waitForText("(file, at its end)");
+  EXPECT_TRUE(has(s, "filter: dport:22 ssh:openssh  1 of 4")) << s;
+  EXPECT_EQ(countLinesWith(s, "198.18.0."), 1) << s;
+  t.keys("q");
+  t.keys("q");
+  s = t.waitForText("rc=", 20s);
+  EXPECT_TRUE(has(s, "rc=0")) << s;
+  std::ifstream log(dir_ / "events.ndjson");
+  std::string line;
+  int news = 0;
+  int closed = 0;
+  int summaries = 0;
+  while (std::getline(log, line)) {
+    news += has(line, "\"new_connection\"") ? 1 : 0;
+    closed += has(line, "\"connection_closed\"") ? 1 : 0;
+    summaries += has(line, "\"summary\"") ? 1 : 0;
+  }
+  EXPECT_EQ(news, 4);
+  EXPECT_EQ(closed, 4);
+  EXPECT_EQ(summaries, 1);
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ / "events.ndjson").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(UiE2e, AsciiOutsideUtf8Locales) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 120, 30, "C");
+  t.shell(rustnet("--read " + shq(pcap)));
+  const std::string s = t.waitForText("(file, at its end)");
+  ASSERT_TRUE(has(s, "(file, at its end)")) << s;
+  EXPECT_TRUE(has(s, "Downv")) << s;
+  for (unsigned char c : s) ASSERT_LT(c, 0x80) << s;
+  t.keys("q");
+  t.keys("q");
+}
+
+TEST_F(UiE2e, NoColorMeansNoColourSequences) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 120, 30);
+  t.shell("NO_COLOR=1 " + rustnet("--read " + shq(pcap)));
+  ASSERT_TRUE(has(t.waitForText("(file, at its end)"), "(file, at its end)"));
+  const std::string s = t.screen(true);
+  for (const char* sgr : {"[30m", "[31m", "[32m", "[33m", "[36m", "[41m", "[43m", "[46m"}) {
+    EXPECT_FALSE(has(s, sgr)) << sgr;
+  }
+  EXPECT_TRUE(has(s, "[7m")) << "reverse video marks the bars and the selection";
+  t.keys("q");
+  t.keys("q");
+}
+
+TEST_F(UiE2e, EscapeSequencesInAnSniAreShownEscaped) {
+  PcapWriter w;
+  w.tcpConversation("10.1.0.5", 40100, "198.18.0.66", 443, clientHello("evil\x1b[31m\x1b]0;pwned\x07.test"), {},
+                    false);
+  const std::string pcap = (dir_ / "evil.pcap").string();
+  ASSERT_TRUE(w.save(pcap));
+  Tmux t(dir_, 160, 30);
+  t.shell(rustnet("--no-color --read " + shq(pcap)));
+  std::string s = t.waitForText("(file, at its end)");
+  ASSERT_TRUE(has(s, "198.18.0.66:443")) << s;
+  if (!has(s, "HTTPS")) GTEST_SKIP() << "DPI found no TLS here: not wired into the tracker in this build";
+  EXPECT_TRUE(has(s, "evil\\x1b[31m\\x1b]0;pwned\\x07.test")) << s;
+  t.keys("Enter");
+  s = t.waitForText("SNI");
+  EXPECT_TRUE(has(s, "evil\\x1b[31m\\x1b]0;pwned\\x07.test")) << s;
+  const std::string raw = t.screen(true);
+  EXPECT_FALSE(has(raw, "\x1b[31m")) << "a colour from the packet reached the terminal";
+  EXPECT_NE(t.format("#{pane_title}"), "pwned");
+  t.keys("q");
+  t.keys("q");
+}
+
+TEST_F(UiE2e, LiveLoopbackTraffic) {
+  if (::geteuid() != 0) GTEST_SKIP() << "live capture on lo needs root";
+  if (runCommand("command -v python3 >/dev/null 2>&1").status != 0) GTEST_SKIP() << "python3 is not installed";
+  Tmux t(dir_, 160, 30);
+  t.shell(rustnet("-i lo -r 200") + "; echo rc=$?");
+  std::string s = t.waitForText("lo (live)");
+  ASSERT_TRUE(has(s, "lo (live)")) << s;
+  // A short TCP conversation on loopback: a listener, a client, a few lines, bounded time.
+  const fs::path script = dir_ / "talk.py";
+  std::ofstream(script) << "import socket, threading, time\n"
+                           "srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)\n"
+                           "print(srv.getsockname()[1], flush=True)\n"
+                           "def serve():\n"
+                           "    c, _ = srv.accept()\n"
+                           "    while c.recv(1024): pass\n"
+                           "threading.Thread(target=serve, daemon=True).start()\n"
+                           "cli = socket.create_connection(('127.0.0.1', srv.getsockname()[1]), timeout=5)\n"
+                           "for i in range(30):\n"
+                           "    cli.sendall(b'x' * 1000); time.sleep(0.1)\n"
+                           "time.sleep(2)\n";
+  const CommandResult talk = runCommand("timeout 20 python3 " + shq(script.string()));
+  std::string port = talk.out;
+  while (!port.empty() && (port.back() == '\n' || port.back() == '\r')) port.pop_back();
+  ASSERT_FALSE(port.empty()) << "the loopback conversation did not run";
+  // Closed by now: it stays listed (dimmed) for a while after it ends.
+  s = t.waitForText("127.0.0.1:" + port);
+  EXPECT_TRUE(has(s, "127.0.0.1:" + port)) << s;
+  t.keys("/");
+  t.type("proto:tcp dport:" + port);
+  s = t.waitForText("/proto:tcp dport:" + port);
+  EXPECT_EQ(countLinesWith(s, "127.0.0.1:" + port), 1) << s;
+  t.keys("Escape");
+  t.keys("q");
+  t.keys("q");
+  EXPECT_TRUE(has(t.waitForText("rc=", 20s), "rc=0"));
+  expectRestored(t);
+}
+
+}  // namespace
+}  // namespace rustnet::test

@@ -1,0 +1,478 @@
+// The UI's pure parts one by one: text width and fitting, the frame, the column layout,
+// the store's history, selection following a connection, every key binding, the clipboard
+// sequence.
+#include <gtest/gtest.h>
+
+#include "ui/clipboard.h"
+#include "ui/columns.h"
+#include "ui/format.h"
+#include "ui/frame.h"
+#include "ui/sample.h"
+#include "ui/text.h"
+#include "ui/view.h"
+
+namespace rustnet::test {
+namespace {
+
+using ui::Column;
+using ui::Key;
+using ui::KeyCode;
+using ui::Tab;
+
+constexpr int kW = 100;
+constexpr int kH = 30;
+
+void typeKeys(ui::Controller& c, std::string_view keys) {
+  for (char ch : keys) c.key(Key::character(static_cast<unsigned char>(ch)), kW, kH);
+}
+void press(ui::Controller& c, KeyCode k) { c.key(Key::of(k), kW, kH); }
+std::uint64_t selectedId(const ui::Controller& c) { return c.view().rows.at(c.state().selectedIndex).rec->id; }
+
+// ---- text -------------------------------------------------------------------------------
+
+TEST(UiText, Widths) {
+  EXPECT_EQ(ui::textWidth("abc"), 3);
+  EXPECT_EQ(ui::textWidth("\xe6\x97\xa5\xe6\x9c\xac"), 4);  // two CJK characters
+  EXPECT_EQ(ui::charWidth(U'\u0301'), 0);                   // combining acute
+  EXPECT_EQ(ui::charWidth(U'\u200b'), 0);                   // zero-width space
+  EXPECT_EQ(ui::charWidth(0x1b), -1);
+  EXPECT_EQ(ui::charWidth(0x9b), -1);  // C1 CSI
+  EXPECT_EQ(ui::textWidth("\xff"), 1);  // invalid byte: one placeholder
+}
+
+TEST(UiText, FitEndAndMiddle) {
+  EXPECT_EQ(ui::fitEnd("github.com", 20, "~"), "github.com");
+  EXPECT_EQ(ui::fitEnd("github.com", 6, "~"), "githu~");
+  EXPECT_EQ(ui::fitEnd("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 4, "~"), "\xe6\x97\xa5~");  // no half character
+  EXPECT_EQ(ui::fitMiddle("192.168.100.200:54321", 12, "~"), "192.16~54321");
+  EXPECT_EQ(ui::textWidth(ui::fitMiddle("[2001:db8::1234:5678]:443", 15, "\u2026")), 15);
+  EXPECT_EQ(ui::padLeft("7", 3, "~"), "  7");
+  EXPECT_EQ(ui::padRight("7", 3, "~"), "7  ");
+  EXPECT_EQ(ui::fitEnd("abc", 0, "~"), "");
+}
+
+TEST(UiText, Utf8RoundTrip) {
+  std::string s;
+  for (char32_t c : {U'a', U'\u00e9', U'\u2193', U'\U0001f600'}) ui::appendUtf8(s, c);
+  std::size_t i = 0;
+  EXPECT_EQ(ui::decodeUtf8(s, i), U'a');
+  EXPECT_EQ(ui::decodeUtf8(s, i), U'\u00e9');
+  EXPECT_EQ(ui::decodeUtf8(s, i), U'\u2193');
+  EXPECT_EQ(ui::decodeUtf8(s, i), U'\U0001f600');
+  EXPECT_EQ(i, s.size());
+  std::string bad = "\xe2\x86";  // cut sequence
+  i = 0;
+  EXPECT_EQ(ui::decodeUtf8(bad, i), 0xfffdU);
+}
+
+TEST(UiFormat, Figures) {
+  EXPECT_EQ(ui::formatRate(0), "0B/s");
+  EXPECT_EQ(ui::formatRate(999), "999B/s");
+  EXPECT_EQ(ui::formatRate(1'250'000), "1.2M/s");
+  EXPECT_EQ(ui::formatRate(420'000), "420K/s");
+  EXPECT_LE(ui::formatRate(999'949).size(), 7u);
+  EXPECT_EQ(ui::formatCount(0), "0");
+  EXPECT_EQ(ui::formatCount(13), "13");
+  EXPECT_EQ(ui::formatCount(1234567), "1,234,567");
+  EXPECT_EQ(ui::formatBytes(512), "512 B");
+  EXPECT_EQ(ui::formatBytes(1536), "1.5 KiB (1,536)");
+  EXPECT_EQ(ui::formatDuration(core::Duration::millis(850)), "850ms");
+  EXPECT_EQ(ui::formatDuration(core::Duration::seconds(192)), "3m 12s");
+  EXPECT_EQ(ui::formatDuration(core::Duration::seconds(90'000)), "1d 01h");
+  EXPECT_EQ(ui::formatTime(core::Timestamp::fromNanos(kSampleNow * 1'000'000'000 + 5'000'000)),
+            "2024-05-01 12:00:00.005 UTC");
+}
+
+TEST(UiFormat, ProcessNamesAreEscaped) {
+  const engine::ConnectionRecord r =
+      RecordBuilder(1, core::proto::kTcp, ep("192.0.2.1", 1), ep("192.0.2.2", 2)).process(7, "x\x1b]0;owned\x07");
+  EXPECT_EQ(ui::processText(r), "x\\x1b]0;owned\\x07 (7)");
+}
+
+// ---- frame ------------------------------------------------------------------------------
+
+TEST(UiFrame, PutClipsAndGuardsControls) {
+  ui::Frame f(10, 2);
+  EXPECT_EQ(f.put(0, 0, "hello world", ui::Style::Normal), 10);
+  EXPECT_EQ(f.lineText(0), "hello worl");
+  f.put(0, 1, "a\x1b" "b", ui::Style::Normal);
+  EXPECT_EQ(f.lineText(1), "a?b");
+  EXPECT_EQ(f.put(5, 5, "x", ui::Style::Normal), 0);  // outside: ignored
+}
+
+TEST(UiFrame, WideCharacters) {
+  ui::Frame f(5, 1);
+  f.put(0, 0, "ab\xe6\x97\xa5\xe6\x9c\xac", ui::Style::Normal);  // 2 + 4 columns into 5
+  EXPECT_EQ(f.lineText(0), "ab\xe6\x97\xa5");
+  EXPECT_EQ(f.at(3, 0).ch, 0U);  // right half
+  f.put(3, 0, "x", ui::Style::Normal);  // overwrite the right half: the left half goes
+  EXPECT_EQ(f.lineText(0), "ab x");
+}
+
+// ---- columns ----------------------------------------------------------------------------
+
+int totalWidth(const std::vector<ui::PlacedColumn>& cols) {
+  return cols.empty() ? 0 : cols.back().x + cols.back().width;
+}
+bool shows(const std::vector<ui::PlacedColumn>& cols, Column c) {
+  return std::any_of(cols.begin(), cols.end(), [&](const auto& p) { return p.column == c; });
+}
+
+TEST(UiColumns, FillTheWidthAndHideInOrder) {
+  const std::array<int, ui::kColumnCount> none{};
+  for (int w : {30, 40, 60, 80, 100, 120, 160, 250}) {
+    const auto cols = ui::layoutColumns(w, none);
+    EXPECT_EQ(totalWidth(cols), w) << w;
+    EXPECT_TRUE(shows(cols, Column::Remote)) << w;
+  }
+  const auto wide = ui::layoutColumns(160, none);
+  EXPECT_EQ(wide.size(), ui::kColumnCount);
+  const auto at80 = ui::layoutColumns(80, none);
+  EXPECT_FALSE(shows(at80, Column::Service));
+  EXPECT_FALSE(shows(at80, Column::Local));
+  EXPECT_TRUE(shows(at80, Column::Process));
+  EXPECT_TRUE(shows(at80, Column::Down));
+  const auto at40 = ui::layoutColumns(40, none);
+  EXPECT_TRUE(shows(at40, Column::App));
+  EXPECT_FALSE(shows(at40, Column::State));
+}
+
+TEST(UiColumns, AdjustmentsChangeWidths) {
+  std::array<int, ui::kColumnCount> d{};
+  auto width = [&](Column c) {
+    for (const auto& p : ui::layoutColumns(160, d)) {
+      if (p.column == c) return p.width;
+    }
+    return 0;
+  };
+  const int remote = width(Column::Remote);
+  const int state = width(Column::State);
+  d[ui::columnIndex(Column::Remote)] = 10;
+  EXPECT_GT(width(Column::Remote), remote);
+  d[ui::columnIndex(Column::State)] = -6;
+  EXPECT_EQ(width(Column::State), state - 6);
+}
+
+// ---- store ------------------------------------------------------------------------------
+
+engine::ConnectionEvent closedEvent(std::uint64_t id, std::int64_t whenSec, track::EndReason why) {
+  engine::ConnectionEvent e;
+  e.kind = engine::ConnectionEvent::Kind::Closed;
+  e.reason = why;
+  e.when = core::Timestamp::fromNanos(whenSec * 1'000'000'000);
+  e.record = RecordBuilder(id, core::proto::kUdp, ep("192.0.2.1", 1000 + static_cast<std::uint16_t>(id)),
+                           ep("192.0.2.2", 53));
+  return e;
+}
+
+TEST(UiStore, EventsWinOverOlderSnapshots) {
+  ui::ConnectionStore store(ui::StoreConfig{10, core::Duration{}});
+  store.setSnapshot(sampleSnapshot());  // holds id 1 as live
+  store.onEvent(closedEvent(1, kSampleNow + 1, track::EndReason::IdleTimeout));
+  const auto rows = store.rows();
+  EXPECT_EQ(std::count_if(rows.begin(), rows.end(), [](const ui::RowRef& r) { return r.rec->id == 1; }), 1);
+  const auto it = std::find_if(rows.begin(), rows.end(), [](const ui::RowRef& r) { return r.rec->id == 1; });
+  ASSERT_NE(it->end, nullptr);
+  EXPECT_TRUE(it->gone());
+}
+
+TEST(UiStore, HistoryIsCappedAndCounted) {
+  ui::ConnectionStore store(ui::StoreConfig{3, core::Duration{}});
+  for (std::uint64_t id = 1; id <= 5; ++id) store.onEvent(closedEvent(id, kSampleNow, track::EndReason::Closed));
+  EXPECT_EQ(store.historySize(), 3u);
+  EXPECT_EQ(store.historyDropped(), 2u);
+  EXPECT_EQ(store.rows().front().rec->id, 3u);  // the oldest went first
+}
+
+TEST(UiStore, LiveHistoryAgesOut) {
+  ui::ConnectionStore store(ui::StoreConfig{100, core::Duration::seconds(60)});
+  store.onEvent(closedEvent(1, kSampleNow, track::EndReason::Closed));
+  store.onEvent(closedEvent(2, kSampleNow + 30, track::EndReason::Closed));
+  store.onEvent(closedEvent(3, kSampleNow + 90, track::EndReason::Closed));
+  EXPECT_EQ(store.historySize(), 2u);
+  EXPECT_EQ(store.historyDropped(), 0u);  // forgetting by age is not a loss
+}
+
+TEST(UiStore, ForcedEndIsNotGone) {
+  ui::ConnectionStore store;
+  store.onEvent(closedEvent(1, kSampleNow, track::EndReason::ForcedEnd));
+  EXPECT_FALSE(store.rows().front().gone());
+}
+
+// ---- controller: sorting, filtering, selection --------------------------------------------
+
+TEST(UiController, DefaultSortIsDownRateDescending) {
+  ui::Controller c = sampleController();
+  const auto& rows = c.view().rows;
+  ASSERT_EQ(rows.size(), 14u);
+  for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_GE(rows[i - 1].rec->rateInBps, rows[i].rec->rateInBps);
+  EXPECT_EQ(rows.front().rec->id, 1u);
+}
+
+TEST(UiController, SelectionFollowsTheConnectionWhenRowsMove) {
+  ui::Controller c = sampleController();
+  press(c, KeyCode::Down);
+  press(c, KeyCode::Down);
+  const std::uint64_t id = selectedId(c);
+  // The next snapshot: the selected connection got busy and moves to the top.
+  auto snap = sampleSnapshot();
+  for (auto& r : snap->rows) {
+    if (r.id == id) r.rateInBps = 1e9;
+  }
+  c.setSnapshot(snap);
+  c.rebuild();
+  EXPECT_EQ(c.state().selectedIndex, 0u);
+  EXPECT_EQ(selectedId(c), id);
+}
+
+TEST(UiController, SelectionStaysInPlaceWhenItsRowLeaves) {
+  ui::Controller c = sampleController();
+  press(c, KeyCode::Down);
+  press(c, KeyCode::Down);
+  const std::uint64_t gone = selectedId(c);
+  auto snap = sampleSnapshot();
+  std::erase_if(snap->rows, [&](const engine::ConnectionRecord& r) { return r.id == gone; });
+  c.setSnapshot(snap);
+  c.rebuild();
+  EXPECT_EQ(c.state().selectedIndex, 2u);
+  EXPECT_NE(selectedId(c), gone);
+}
+
+TEST(UiController, FilterModeFiltersLiveAndArrowsStillMove) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "/proto:tc");
+  EXPECT_TRUE(c.state().filterEditing);
+  EXPECT_EQ(c.view().rows.size(), 0u);  // protocols match whole: "tc" is none
+  typeKeys(c, "p");
+  const std::size_t tcp = c.view().rows.size();
+  EXPECT_EQ(tcp, 8u);
+  press(c, KeyCode::Down);
+  EXPECT_EQ(c.state().selectedIndex, 1u);
+  EXPECT_TRUE(c.state().filterEditing);
+  typeKeys(c, "jk");  // letters are text while typing
+  EXPECT_EQ(c.state().filterText, "proto:tcpjk");
+  press(c, KeyCode::Backspace);
+  press(c, KeyCode::Backspace);
+  press(c, KeyCode::Enter);
+  EXPECT_FALSE(c.state().filterEditing);
+  EXPECT_EQ(c.view().rows.size(), tcp);
+  press(c, KeyCode::Escape);  // on the overview, Esc clears the filter
+  EXPECT_TRUE(c.state().filterText.empty());
+  EXPECT_EQ(c.view().rows.size(), 14u);
+}
+
+TEST(UiController, EscWhileTypingClearsAndLeaves) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "/ssh");
+  EXPECT_EQ(c.view().rows.size(), 1u);
+  press(c, KeyCode::Escape);
+  EXPECT_FALSE(c.state().filterEditing);
+  EXPECT_EQ(c.view().rows.size(), 14u);
+}
+
+TEST(UiController, FilterEditingKeys) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "/proto:tcp dport:443");
+  press(c, KeyCode::CtrlW);
+  EXPECT_EQ(c.state().filterText, "proto:tcp ");
+  press(c, KeyCode::CtrlU);
+  EXPECT_EQ(c.state().filterText, "");
+  c.key(Key::character(U'\u00e9'), kW, kH);
+  press(c, KeyCode::Backspace);  // removes the whole two-byte character
+  EXPECT_EQ(c.state().filterText, "");
+}
+
+TEST(UiController, InitialFilterFromTheCommandLine) {
+  ui::Controller c = sampleController("dport:22 ssh:openssh");
+  ASSERT_EQ(c.view().rows.size(), 1u);
+  EXPECT_EQ(c.view().rows[0].rec->id, 2u);
+  EXPECT_FALSE(c.state().filterEditing);
+}
+
+TEST(UiController, Navigation) {
+  ui::Controller c = sampleController();
+  press(c, KeyCode::PageDown);
+  EXPECT_EQ(c.state().selectedIndex, 10u);
+  press(c, KeyCode::PageDown);
+  EXPECT_EQ(c.state().selectedIndex, 13u);
+  press(c, KeyCode::PageUp);
+  EXPECT_EQ(c.state().selectedIndex, 3u);
+  typeKeys(c, "G");
+  EXPECT_EQ(c.state().selectedIndex, 13u);
+  typeKeys(c, "g");
+  EXPECT_EQ(c.state().selectedIndex, 0u);
+  typeKeys(c, "jjk");
+  EXPECT_EQ(c.state().selectedIndex, 1u);
+  press(c, KeyCode::Up);
+  press(c, KeyCode::Up);
+  EXPECT_EQ(c.state().selectedIndex, 0u);
+}
+
+TEST(UiController, ScrollKeepsTheSelectionVisible) {
+  ui::Controller c = sampleController();
+  const int h = 8;  // four table rows
+  c.resize(h);
+  for (int i = 0; i < 6; ++i) c.key(Key::of(KeyCode::Down), kW, h);
+  EXPECT_EQ(c.state().selectedIndex, 6u);
+  EXPECT_EQ(c.state().scroll, 3u);
+  c.key(Key::character(U'g'), kW, h);
+  EXPECT_EQ(c.state().scroll, 0u);
+}
+
+TEST(UiController, TabsEnterEscAndHelp) {
+  ui::Controller c = sampleController();
+  press(c, KeyCode::Enter);
+  EXPECT_EQ(c.state().tab, Tab::Details);
+  press(c, KeyCode::Escape);
+  EXPECT_EQ(c.state().tab, Tab::Overview);
+  press(c, KeyCode::Tab);
+  EXPECT_EQ(c.state().tab, Tab::Details);
+  press(c, KeyCode::Tab);
+  EXPECT_EQ(c.state().tab, Tab::Help);
+  press(c, KeyCode::Tab);
+  EXPECT_EQ(c.state().tab, Tab::Overview);
+  press(c, KeyCode::BackTab);
+  EXPECT_EQ(c.state().tab, Tab::Help);
+  press(c, KeyCode::Enter);  // Enter opens details from the overview only
+  EXPECT_EQ(c.state().tab, Tab::Help);
+  typeKeys(c, "h");
+  EXPECT_EQ(c.state().tab, Tab::Overview);
+  press(c, KeyCode::Enter);
+  typeKeys(c, "h");
+  EXPECT_EQ(c.state().tab, Tab::Help);
+  press(c, KeyCode::Escape);  // back where help was opened from
+  EXPECT_EQ(c.state().tab, Tab::Details);
+  typeKeys(c, "/");  // filtering is about the table
+  EXPECT_EQ(c.state().tab, Tab::Overview);
+  EXPECT_TRUE(c.state().filterEditing);
+}
+
+TEST(UiController, DetailsArrowsMoveAndPagesScroll) {
+  ui::Controller c = sampleController();
+  const int h = 16;
+  c.resize(h);
+  c.key(Key::of(KeyCode::Enter), kW, h);
+  c.key(Key::of(KeyCode::Down), kW, h);
+  EXPECT_EQ(c.state().selectedIndex, 1u);
+  c.key(Key::of(KeyCode::PageDown), kW, h);
+  EXPECT_EQ(c.state().selectedIndex, 1u);
+  EXPECT_GT(c.state().detailsScroll, 0);
+  c.key(Key::of(KeyCode::Down), kW, h);  // another connection: back to its top
+  EXPECT_EQ(c.state().detailsScroll, 0);
+}
+
+TEST(UiController, QuitNeedsTwoPresses) {
+  ui::Controller c = sampleController();
+  ui::Action a = c.key(Key::character(U'q'), kW, kH);
+  EXPECT_FALSE(a.quit);
+  EXPECT_TRUE(c.state().quitPending);
+  EXPECT_NE(c.render(kW, kH, {}).lineText(kH - 1).find("q again"), std::string::npos);
+  a = c.key(Key::character(U'j'), kW, kH);  // anything else cancels
+  EXPECT_FALSE(c.state().quitPending);
+  EXPECT_TRUE(c.state().message.empty());
+  c.key(Key::character(U'q'), kW, kH);
+  a = c.key(Key::character(U'q'), kW, kH);
+  EXPECT_TRUE(a.quit);
+  EXPECT_TRUE(c.key(Key::of(KeyCode::CtrlC), kW, kH).quit);
+}
+
+TEST(UiController, CopyGivesTheRemoteEndpoint) {
+  ui::Controller c = sampleController();
+  ui::Action a = c.key(Key::character(U'c'), kW, kH);
+  ASSERT_TRUE(a.copy);
+  EXPECT_EQ(*a.copy, "140.82.121.4:443");
+  typeKeys(c, "/nothing-at-all");
+  press(c, KeyCode::Enter);
+  a = c.key(Key::character(U'c'), kW, kH);
+  EXPECT_FALSE(a.copy);
+  EXPECT_EQ(c.state().messageStyle, ui::Style::Error);
+}
+
+TEST(UiController, PortsToggle) {
+  ui::Controller c = sampleController();
+  const ui::RowRef& first = c.view().rows.front();
+  EXPECT_EQ(ui::cellText(Column::Service, first, c.state(), 8, true), "https   ");
+  typeKeys(c, "p");
+  EXPECT_TRUE(c.state().showPorts);
+  EXPECT_EQ(ui::cellText(Column::Service, first, c.state(), 8, true), "443     ");
+}
+
+TEST(UiController, SortKeys) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "s");  // Up rate, largest first
+  EXPECT_EQ(c.state().sortColumn, Column::Up);
+  EXPECT_TRUE(c.state().sortDescending);
+  EXPECT_EQ(c.view().rows.front().rec->id, 1u);
+  typeKeys(c, "sss");  // Proto, Local, Remote: alphabetical / address order
+  EXPECT_EQ(c.state().sortColumn, Column::Remote);
+  EXPECT_FALSE(c.state().sortDescending);
+  const auto& rows = c.view().rows;
+  for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_LE(rows[i - 1].rec->remote, rows[i].rec->remote);
+  typeKeys(c, "S");
+  EXPECT_TRUE(c.state().sortDescending);
+  EXPECT_GE(c.view().rows.front().rec->remote, c.view().rows.back().rec->remote);
+  typeKeys(c, "sss");  // App: named applications first
+  EXPECT_EQ(c.state().sortColumn, Column::App);
+  EXPECT_NE(c.view().rows.front().rec->dpi, nullptr);
+  EXPECT_EQ(c.view().rows.back().rec->dpi, nullptr);
+}
+
+TEST(UiController, ColumnWidthKeys) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "]");
+  EXPECT_EQ(c.state().focusColumn, Column::Process);
+  typeKeys(c, ">>");
+  EXPECT_EQ(c.state().widthDelta[ui::columnIndex(Column::Process)], 2 * ui::kWidthStep);
+  for (int i = 0; i < 100; ++i) typeKeys(c, "<");
+  EXPECT_EQ(c.state().widthDelta[ui::columnIndex(Column::Process)], -ui::kMaxWidthDelta);
+  typeKeys(c, "=");
+  EXPECT_EQ(c.state().widthDelta[ui::columnIndex(Column::Process)], 0);
+}
+
+TEST(UiController, SelectedAndEndedRowsAreStyled) {
+  ui::Controller c = sampleController();
+  const ui::Frame f = c.render(160, 30, {});
+  EXPECT_EQ(f.at(0, 3).style, ui::Style::Selected);  // the first table row
+  EXPECT_EQ(f.at(0, 4).style, ui::Style::Normal);
+  int endedLine = -1;
+  for (int y = 3; y < 30; ++y) {
+    if (f.lineText(y).find("151.101.1.69") != std::string::npos) endedLine = y;
+  }
+  ASSERT_GT(endedLine, 0);
+  EXPECT_EQ(f.at(0, endedLine).style, ui::Style::Ended);
+}
+
+TEST(UiController, HeaderShowsDropsAsAlert) {
+  ui::Controller c = sampleController();
+  auto snap = sampleSnapshot();
+  snap->stats.capture.kernelDropped = 12;
+  snap->stats.capture.ourDropped = 3;
+  c.setSnapshot(snap);
+  c.rebuild();
+  const ui::Frame f = c.render(160, 30, {});
+  const std::string header = f.lineText(0);
+  const auto at = header.find("dropped: kernel 12, ours 3");
+  ASSERT_NE(at, std::string::npos) << header;
+}
+
+TEST(UiController, EndOfFileAndErrorsInTheHeader) {
+  ui::Controller c(ui::SourceInfo{"capture.pcap", false}, ui::StoreConfig{}, "");
+  c.setSourceDone(std::string("truncated record"));
+  c.rebuild();
+  const std::string header = c.render(160, 30, {}).lineText(0);
+  EXPECT_NE(header.find("capture.pcap (file, at its end)"), std::string::npos) << header;
+  EXPECT_NE(header.find("error: truncated record"), std::string::npos) << header;
+  EXPECT_NE(c.render(160, 30, {}).toText().find("No connections were seen."), std::string::npos);
+}
+
+// ---- clipboard --------------------------------------------------------------------------
+
+TEST(UiClipboard, Osc52) {
+  EXPECT_EQ(ui::osc52("1.2.3.4:443"), "\x1b]52;c;MS4yLjMuNDo0NDM=\x07");
+  EXPECT_EQ(ui::osc52("ab"), "\x1b]52;c;YWI=\x07");
+  EXPECT_EQ(ui::osc52("abc"), "\x1b]52;c;YWJj\x07");
+  EXPECT_EQ(ui::osc52(""), "\x1b]52;c;\x07");
+}
+
+}  // namespace
+}  // namespace rustnet::test
