@@ -63,7 +63,12 @@ public:
     return *this;
   }
   RecordBuilder& process(std::int32_t pid, std::string name, std::string exe = {}) {
-    r_.process = engine::ProcessInfo{pid, 1000, std::move(name), std::move(exe)};
+    engine::ProcessInfo p;
+    p.pid = pid;
+    p.uid = 1000;
+    p.name = std::move(name);
+    p.executable = std::move(exe);
+    r_.process = std::move(p);
     return *this;
   }
   // Edits a fresh Facts, then freezes it into the record as the engine would.

@@ -29,6 +29,9 @@ struct Case {
   bool unicode = true;
 };
 
+// Names the case in gtest's messages instead of dumping its bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 void typeKeys(ui::Controller& c, std::string_view keys, int w, int h) {
   for (char ch : keys) c.key(Key::character(static_cast<unsigned char>(ch)), w, h);
 }
@@ -69,7 +72,7 @@ std::vector<Case> cases() {
                  }});
   // Ports instead of service names, sorted by remote address.
   out.push_back({"overview_ports_sorted_120x30", 120, 30, "", [](ui::Controller& c, int w, int h) {
-                   typeKeys(c, "psss", w, h);
+                   typeKeys(c, "pssss", w, h);
                  }});
   // A widened Remote column and a narrowed Application column.
   out.push_back({"overview_resized_160x30", 160, 30, "", [](ui::Controller& c, int w, int h) {
