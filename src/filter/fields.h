@@ -16,6 +16,12 @@ bool hasPorts(std::uint8_t proto);
 // "192.0.2.1:443", "[2001:db8::1]:443"; just the address for ICMP, ARP and other rows.
 std::string endpointText(const core::Endpoint& e, std::uint8_t proto);
 
+// The same text in a caller's buffer, without allocating: for matching many rows.
+struct EndpointBuffer {
+  char data[64];  // "[" + 45 (INET6_ADDRSTRLEN - 1) + "]:" + 5 digits fits
+};
+std::string_view endpointText(const core::Endpoint& e, std::uint8_t proto, EndpointBuffer& buf);
+
 // The port that names the service: the remote port when it has a registered name, else the
 // local one when it has, else the lower of the two (servers usually hold the low port).
 // 0 for rows without ports.
@@ -24,6 +30,9 @@ std::uint16_t servicePort(const engine::ConnectionRecord& r);
 // ASCII case-insensitive search; `needleLower` must already be lower case. Bytes outside
 // ASCII compare exactly. An empty needle is found everywhere.
 bool containsFolded(std::string_view haystack, std::string_view needleLower);
+
+// ASCII case-insensitive equality; `lower` must already be lower case.
+bool equalsFolded(std::string_view text, std::string_view lower);
 
 // Lower-cases ASCII letters.
 std::string lowerAscii(std::string_view s);

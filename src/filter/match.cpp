@@ -1,7 +1,7 @@
 // Term evaluation. Wire strings are matched raw (they are never shown from here), folded
 // to lower case on the fly so that matching a row allocates as little as possible.
-#include <fmt/format.h>
 
+#include <charconv>
 #include <string>
 
 #include "dpi/facts.h"
@@ -88,16 +88,16 @@ bool inCidr(const Cidr& c, const core::IpAddr& a) {
 }
 
 bool protoMatches(const Term& t, const engine::ConnectionRecord& r) {
-  if (lowerAscii(core::protoName(r.proto)) == t.text) return true;
-  if (!r.dpi) return false;
-  const std::string app = lowerAscii(dpi::appProtoName(r.dpi->proto()));
-  if (app.empty()) return false;
-  return app == t.text || (t.text == "tls" && r.dpi->proto() == dpi::AppProto::Tls);
+  if (equalsFolded(core::protoName(r.proto), t.text)) return true;
+  if (!r.dpi || r.dpi->proto() == dpi::AppProto::Unknown) return false;
+  return equalsFolded(dpi::appProtoName(r.dpi->proto()), t.text) ||
+         (t.text == "tls" && r.dpi->proto() == dpi::AppProto::Tls);
 }
 
 bool endpointMatches(const Term& t, const engine::ConnectionRecord& r, const core::Endpoint& e) {
   if (t.cidr) return inCidr(*t.cidr, e.addr);
-  return containsFolded(endpointText(e, r.proto), t.text);
+  EndpointBuffer buf;
+  return containsFolded(endpointText(e, r.proto, buf), t.text);
 }
 
 // The remote side is also known by the name the client asked for (dst:github.com).
@@ -116,10 +116,13 @@ bool processMatches(const Term& t, const engine::ConnectionRecord& r) {
 bool anyFieldMatches(const Term& t, const engine::ConnectionRecord& r) {
   auto has = [&](std::string_view s) { return containsFolded(s, t.text); };
   if (has(core::protoName(r.proto)) || has(r.stateLabel) || has(r.service)) return true;
-  if (has(endpointText(r.local, r.proto)) || has(endpointText(r.remote, r.proto))) return true;
+  EndpointBuffer buf;
+  if (has(endpointText(r.local, r.proto, buf)) || has(endpointText(r.remote, r.proto, buf))) return true;
   if (r.process) {
     if (has(r.process->name) || has(r.process->executable)) return true;
-    if (has(std::to_string(r.process->pid))) return true;
+    char pid[16];
+    const auto end = std::to_chars(pid, pid + sizeof pid, r.process->pid).ptr;
+    if (has(std::string_view(pid, static_cast<std::size_t>(end - pid)))) return true;
   }
   return r.dpi && dpiText(*r.dpi, has);
 }

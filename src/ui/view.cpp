@@ -1,7 +1,6 @@
 #include "ui/view.h"
 
 #include <algorithm>
-#include <numeric>
 #include <string>
 
 #include "filter/fields.h"
@@ -11,40 +10,47 @@ namespace rustnet::ui {
 
 namespace {
 
-template <typename T>
-int cmp(const T& a, const T& b) {
-  return a < b ? -1 : (b < a ? 1 : 0);
-}
-
 std::uint64_t totalBytes(const engine::ConnectionRecord& r) { return r.sent.bytes + r.received.bytes; }
 
-// Primary comparison for the columns whose key needs no allocation.
-int compareDirect(Column c, const engine::ConnectionRecord& a, const engine::ConnectionRecord& b, bool ports) {
-  switch (c) {
-    case Column::Proto: return std::string_view(core::protoName(a.proto)).compare(core::protoName(b.proto));
-    case Column::Local: return cmp(a.local, b.local);
-    case Column::Remote: return cmp(a.remote, b.remote);
-    case Column::State: return displayState(a).compare(displayState(b));
-    case Column::Service:
-      if (!ports) {
-        // Named services first, alphabetically; then by port.
-        if (a.service.empty() != b.service.empty()) return a.service.empty() ? 1 : -1;
-        if (const int s = a.service.compare(b.service); s != 0) return s;
-      }
-      return cmp(filter::servicePort(a), filter::servicePort(b));
-    case Column::Down: return cmp(a.rateInBps, b.rateInBps);
-    case Column::Up: return cmp(a.rateOutBps, b.rateOutBps);
-    case Column::Process: {
-      // Known processes first, by name, then pid.
-      if (a.process.has_value() != b.process.has_value()) return a.process ? -1 : 1;
-      if (!a.process) return 0;
-      if (const int s = a.process->name.compare(b.process->name); s != 0) return s;
-      return cmp(a.process->pid, b.process->pid);
-    }
-    case Column::App:
-    case Column::Count: break;
+// Rows sorted through a contiguous array of their keys: comparing keys in one array is far
+// cheaper than chasing two record pointers per comparison (100,000 rows: see ui_bench).
+// `missing` rows (no process, no DPI result, no service name) go last in both directions.
+template <typename Key, typename KeyOf>
+void sortBy(std::vector<RowRef>& rows, bool desc, KeyOf&& keyOf) {
+  struct Item {
+    Key key;
+    bool missing;
+    std::uint64_t bytes;
+    std::uint64_t id;
+    RowRef row;
+  };
+  std::vector<Item> items;
+  items.reserve(rows.size());
+  for (const RowRef& r : rows) {
+    bool missing = false;
+    Key k = keyOf(*r.rec, missing);
+    items.push_back(Item{std::move(k), missing, totalBytes(*r.rec), r.rec->id, r});
   }
-  return 0;
+  std::sort(items.begin(), items.end(), [desc](const Item& a, const Item& b) {
+    if (a.missing != b.missing) return b.missing;
+    if (a.key < b.key) return !desc;
+    if (b.key < a.key) return desc;
+    // Ties: the busiest first, then the oldest id, so that equal rows keep their places.
+    if (a.bytes != b.bytes) return a.bytes > b.bytes;
+    return a.id < b.id;
+  });
+  for (std::size_t i = 0; i < items.size(); ++i) rows[i] = items[i].row;
+}
+
+// What the Application column shows, as parts that need no formatting: the protocol's
+// name, then the detail that follows it in parentheses.
+std::pair<std::string_view, std::string_view> appKey(const dpi::Facts& f) {
+  std::string_view detail = f.domain();
+  if (const auto* s = f.ssh()) {
+    detail = s->server.seen && !s->server.software.empty() ? std::string_view(s->server.software)
+                                                          : std::string_view(s->client.software);
+  }
+  return {dpi::appProtoName(f.proto()), detail};
 }
 
 }  // namespace
@@ -52,42 +58,52 @@ int compareDirect(Column c, const engine::ConnectionRecord& a, const engine::Con
 std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter::Filter& f,
                                   const UiState& state) {
   std::vector<RowRef> out;
-  out.reserve(rows.size());
   if (f.empty()) {
     out = rows;
   } else {
+    out.reserve(rows.size() / 4);
     for (const RowRef& r : rows) {
       if (f.matches(*r.rec)) out.push_back(r);
     }
   }
-
+  using Rec = engine::ConnectionRecord;
   const bool desc = state.sortDescending;
-  auto tieBreak = [](const engine::ConnectionRecord& a, const engine::ConnectionRecord& b) {
-    if (const std::uint64_t ta = totalBytes(a), tb = totalBytes(b); ta != tb) return ta > tb;
-    return a.id < b.id;
-  };
-
-  if (state.sortColumn == Column::App) {
-    // The application text is built once per row, not once per comparison. Rows DPI knows
-    // nothing about go last.
-    std::vector<std::pair<std::string, RowRef>> keyed;
-    keyed.reserve(out.size());
-    for (const RowRef& r : out) keyed.emplace_back(r.rec->dpi ? r.rec->dpi->summary() : std::string(), r);
-    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-      if (a.first.empty() != b.first.empty()) return b.first.empty();
-      if (const int c = a.first.compare(b.first); c != 0) return desc ? c > 0 : c < 0;
-      return tieBreak(*a.second.rec, *b.second.rec);
-    });
-    for (std::size_t i = 0; i < keyed.size(); ++i) out[i] = keyed[i].second;
-    return out;
+  switch (state.sortColumn) {
+    case Column::Proto:
+      sortBy<std::string_view>(out, desc, [](const Rec& r, bool&) { return std::string_view(core::protoName(r.proto)); });
+      break;
+    case Column::Local: sortBy<core::Endpoint>(out, desc, [](const Rec& r, bool&) { return r.local; }); break;
+    case Column::Remote: sortBy<core::Endpoint>(out, desc, [](const Rec& r, bool&) { return r.remote; }); break;
+    case Column::State: sortBy<std::string_view>(out, desc, [](const Rec& r, bool&) { return displayState(r); }); break;
+    case Column::Service:
+      if (state.showPorts) {
+        sortBy<std::uint16_t>(out, desc, [](const Rec& r, bool& missing) {
+          missing = !filter::hasPorts(r.proto);
+          return filter::servicePort(r);
+        });
+      } else {
+        sortBy<std::pair<std::string_view, std::uint16_t>>(out, desc, [](const Rec& r, bool& missing) {
+          missing = r.service.empty();
+          return std::pair{r.service, filter::servicePort(r)};
+        });
+      }
+      break;
+    case Column::App:
+      sortBy<std::pair<std::string_view, std::string_view>>(out, desc, [](const Rec& r, bool& missing) {
+        missing = !r.dpi || r.dpi->proto() == dpi::AppProto::Unknown;
+        return missing ? std::pair<std::string_view, std::string_view>{} : appKey(*r.dpi);
+      });
+      break;
+    case Column::Process:
+      sortBy<std::pair<std::string_view, std::int32_t>>(out, desc, [](const Rec& r, bool& missing) {
+        missing = !r.process;
+        return missing ? std::pair<std::string_view, std::int32_t>{} : std::pair{std::string_view(r.process->name), r.process->pid};
+      });
+      break;
+    case Column::Down: sortBy<double>(out, desc, [](const Rec& r, bool&) { return r.rateInBps; }); break;
+    case Column::Up: sortBy<double>(out, desc, [](const Rec& r, bool&) { return r.rateOutBps; }); break;
+    case Column::Count: break;
   }
-
-  const Column col = state.sortColumn;
-  const bool ports = state.showPorts;
-  std::sort(out.begin(), out.end(), [&](const RowRef& a, const RowRef& b) {
-    if (const int c = compareDirect(col, *a.rec, *b.rec, ports); c != 0) return desc ? c > 0 : c < 0;
-    return tieBreak(*a.rec, *b.rec);
-  });
   return out;
 }
 
