@@ -105,7 +105,7 @@ void Attributor::drainRequests() {
       if (req->op == Requester::Op::Lookup) {
         resolver_->request(req->tuple, now);
       } else {
-        resolver_->forget(req->tuple);
+        resolver_->forget(req->tuple, now);
       }
     }
   }

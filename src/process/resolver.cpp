@@ -47,6 +47,8 @@ Resolver::Resolver(AttributionConfig cfg, std::unique_ptr<SocketSource> source)
 
 bool Resolver::request(const SocketTuple& t, core::Timestamp now) {
   if (pending_.contains(t)) return true;
+  // The tuple is back as a new connection: the ended one's result must not name it.
+  if (auto it = cache_.find(t); it != cache_.end() && !it->second.forgetAt.isZero()) drop(t);
   if (pending_.size() >= cfg_.maxPending) {
     ++counters_.requestsDropped;
     return false;
@@ -57,11 +59,32 @@ bool Resolver::request(const SocketTuple& t, core::Timestamp now) {
   return true;
 }
 
-void Resolver::forget(const SocketTuple& t) {
+void Resolver::forget(const SocketTuple& t, core::Timestamp now) {
   pending_.erase(t);
+  auto it = cache_.find(t);
+  if (it == cache_.end() || cfg_.forgetDelay <= core::Duration{} ||
+      forgotten_.size() >= cfg_.maxCachedResults) {
+    drop(t);
+    return;
+  }
+  it->second.forgetAt = now + cfg_.forgetDelay;
+  forgotten_.emplace_back(it->second.forgetAt, t);
+}
+
+void Resolver::drop(const SocketTuple& t) {
   if (cache_.erase(t) > 0 || base_->contains(t)) {
     delta_[t] = Attribution{};  // hides the base entry until the next rebuild
     deltaDirty_ = true;
+  }
+}
+
+void Resolver::dropForgotten(core::Timestamp now) {
+  while (!forgotten_.empty() && forgotten_.front().first <= now) {
+    const auto [due, t] = forgotten_.front();
+    forgotten_.pop_front();
+    // Stored again since (the tuple came back as a new connection), or forgotten again later:
+    // that later state decides.
+    if (auto it = cache_.find(t); it != cache_.end() && it->second.forgetAt == due) drop(t);
   }
 }
 
@@ -111,6 +134,7 @@ void Resolver::refresh(core::Timestamp now) {
   if (!full && pendingNeedsFullScan() && now - lastFullScan_ >= kMinFullScanGap) scanOnce(true);
 
   resolvePending(now);
+  dropForgotten(now);
   if (now - lastMaintain_ >= kMaintainEvery) maintainCache(now);
   newRequests_ = false;
 
@@ -167,7 +191,7 @@ void Resolver::resolvePending(core::Timestamp now) {
 }
 
 void Resolver::store(const SocketTuple& t, const Attribution& a, core::Timestamp now) {
-  cache_[t] = CacheEntry{a, now};
+  cache_[t] = CacheEntry{a, now, {}};
   delta_[t] = a;
   deltaDirty_ = true;
   if (cache_.size() > cfg_.maxCachedResults) {

@@ -4,6 +4,7 @@
 // ProcessMap. The Attributor runs it on its own thread; tests drive it directly with a
 // fixture /proc tree and a manual clock.
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -38,6 +39,10 @@ struct AttributionConfig {
   core::Duration pendingTimeout = core::Duration::seconds(3);
   // A cached result whose socket is gone is kept this long (the connection still shows it).
   core::Duration cacheRetention = core::Duration::seconds(15 * 60);
+  // A connection's result stays this long after forget(): a front end may write the closing
+  // event a moment later (the JSON output holds events 150 ms), and by then the process may
+  // have exited and its socket gone, so only the kept result can still name it.
+  core::Duration forgetDelay = core::Duration::seconds(2);
   std::size_t maxCachedResults = std::size_t{1} << 18;
   std::size_t maxPending = std::size_t{1} << 16;
   unsigned fullScanEvery = 30;  // refreshes between full fd-table scans
@@ -59,8 +64,9 @@ public:
   // A new connection: resolve it at the next refresh (and keep retrying until
   // pendingTimeout). Returns false when the pending set is full.
   bool request(const SocketTuple& t, core::Timestamp now);
-  // The connection ended: drop its cached result.
-  void forget(const SocketTuple& t);
+  // The connection ended: its cached result goes cfg.forgetDelay after `now` (at a refresh),
+  // or at once when the same tuple is requested again (a new connection must not inherit it).
+  void forget(const SocketTuple& t, core::Timestamp now);
   [[nodiscard]] bool hasNewRequests() const { return newRequests_; }
   [[nodiscard]] std::size_t pendingCount() const { return pending_.size(); }
 
@@ -88,6 +94,7 @@ private:
   struct CacheEntry {
     Attribution att;
     core::Timestamp confirmed;  // resolved, or last seen still owned by the same process
+    core::Timestamp forgetAt;   // zero unless forgotten: dropped at this time
   };
 
   void dumpSockets();
@@ -95,6 +102,8 @@ private:
   void resolvePending(core::Timestamp now);
   [[nodiscard]] Attribution matchClosed(const SocketTuple& t) const;
   void store(const SocketTuple& t, const Attribution& a, core::Timestamp now);
+  void drop(const SocketTuple& t);
+  void dropForgotten(core::Timestamp now);
   void maintainCache(core::Timestamp now);
   void rebuildBase();
 
@@ -111,6 +120,7 @@ private:
 
   std::unordered_map<SocketTuple, CacheEntry, SocketTupleHash> cache_;
   std::shared_ptr<const ResultTable> base_;
+  std::deque<std::pair<core::Timestamp, SocketTuple>> forgotten_;  // forgetAt, in order asked
   ResultTable delta_;  // changes since base_ (None = forgotten)
   std::shared_ptr<const ResultTable> publishedDelta_;
   bool deltaDirty_ = false;

@@ -33,6 +33,7 @@ TEST(Attributor, RequestsFromAWorkerAreResolvedAndPublished) {
   cfg.procRoot = fx.root();
   cfg.backend = SocketBackend::Procfs;
   cfg.refreshInterval = core::Duration::seconds(3600);  // only requests drive refreshes here
+  cfg.forgetDelay = core::Duration{};  // forget() takes effect at the next refresh
   Attributor attr(cfg);
   Requester& worker = attr.addRequester();
   attr.start();

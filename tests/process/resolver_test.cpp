@@ -243,10 +243,83 @@ TEST_F(ResolverTest, AProcessThatExitsKeepsItsNameOnItsConnections) {
   // The older version is unchanged (immutable).
   EXPECT_EQ(nameOf(before->find(udp("198.18.0.1", 6000, "198.18.0.3", 7000))), "listener");
 
-  // Forgotten (the connection ended): nothing is left.
-  r.forget(t);
+  // Forgotten (the connection ended): its closing event, written a moment later, still names
+  // the process; after forgetDelay nothing is left.
+  r.forget(t, at(1000));
+  EXPECT_EQ(nameOf(r.publish()->find(t)), "short-lived");
+  r.refresh(at(1000) + AttributionConfig{}.forgetDelay);
   EXPECT_EQ(r.publish()->find(t).kind, MatchKind::None);
   EXPECT_EQ(nameOf(r.publish()->find(u)), "listener");
+}
+
+TEST_F(ResolverTest, AForgottenResultOutlivesRefreshesUntilForgetDelay) {
+  fx.addProcess(100, "gone", "/bin/gone", {11});
+  fx.addSocket("tcp", "198.18.0.1", 40000, "198.18.0.2", 80, kTcpEstablished, 11);
+  AttributionConfig cfg;
+  cfg.procRoot = fx.root();
+  cfg.backend = SocketBackend::Procfs;
+  cfg.forgetDelay = core::Duration::millis(500);
+  Resolver r(cfg);
+  const auto t = tcp("198.18.0.1", 40000, "198.18.0.2", 80);
+  r.request(t, at(0));
+  r.refresh(at(0));
+  fx.clearSockets();
+  fx.removeProcess(100);
+
+  // The worker forgets the connection as it ends; other connections' lookups then refresh
+  // and publish before the front end writes the closing event.
+  r.forget(t, at(100));
+  r.request(tcp("198.18.0.1", 40001, "198.18.0.2", 80), at(120));
+  r.refresh(at(120));
+  EXPECT_EQ(nameOf(r.publish()->find(t)), "gone");
+  r.refresh(at(599));
+  EXPECT_EQ(nameOf(r.publish()->find(t)), "gone");
+  r.refresh(at(600));
+  EXPECT_EQ(r.publish()->find(t).kind, MatchKind::None);
+  EXPECT_EQ(r.counters().cachedResults, 0u);
+}
+
+TEST_F(ResolverTest, ATupleRequestedAgainAfterForgetDoesNotInheritTheOldResult) {
+  fx.addProcess(100, "old", "/bin/old", {11});
+  fx.addSocket("udp", "198.18.0.1", 5353, "198.18.0.2", 53, kTcpEstablished, 11);
+  auto r = make();
+  const auto u = udp("198.18.0.1", 5353, "198.18.0.2", 53);
+  r.request(u, at(0));
+  r.refresh(at(0));
+  fx.clearSockets();
+  fx.removeProcess(100);
+  r.forget(u, at(100));
+  // The same tuple starts again (a new flow) before the delay ran out: no owner yet.
+  r.request(u, at(200));
+  r.refresh(at(200));
+  EXPECT_EQ(r.publish()->find(u).kind, MatchKind::None);
+  // Its own owner appears; the old forget, once due, leaves the new result alone.
+  fx.addProcess(200, "new", "/bin/new", {12});
+  fx.addSocket("udp", "198.18.0.1", 5353, "198.18.0.2", 53, kTcpEstablished, 12);
+  r.refresh(at(300));
+  EXPECT_EQ(nameOf(r.publish()->find(u)), "new");
+  fx.clearSockets();
+  r.refresh(at(100) + AttributionConfig{}.forgetDelay);
+  EXPECT_EQ(nameOf(r.publish()->find(u)), "new");
+}
+
+TEST_F(ResolverTest, ZeroForgetDelayForgetsAtOnce) {
+  fx.addProcess(100, "app", "/bin/app", {11});
+  fx.addSocket("tcp", "198.18.0.1", 40000, "198.18.0.2", 80, kTcpEstablished, 11);
+  AttributionConfig cfg;
+  cfg.procRoot = fx.root();
+  cfg.backend = SocketBackend::Procfs;
+  cfg.forgetDelay = core::Duration{};
+  Resolver r(cfg);
+  const auto t = tcp("198.18.0.1", 40000, "198.18.0.2", 80);
+  r.request(t, at(0));
+  r.refresh(at(0));
+  fx.clearSockets();
+  fx.removeProcess(100);
+  r.refresh(at(10));
+  EXPECT_EQ(nameOf(r.publish()->find(t)), "app");
+  r.forget(t, at(10));
+  EXPECT_EQ(r.publish()->find(t).kind, MatchKind::None);
 }
 
 TEST_F(ResolverTest, CachedResultsSurviveRebuildsAndExpireAfterRetention) {
