@@ -35,6 +35,10 @@ NetnsPair::NetnsPair() {
 }
 
 NetnsPair::~NetnsPair() {
+  // A test that failed half-way leaves its processes running; they die with the namespaces.
+  // Only processes inside the two namespaces this object made are signalled.
+  for (const auto* ns : {&nsA_, &nsB_})
+    runCommand("ip netns pids " + *ns + " 2>/dev/null | xargs -r kill -KILL 2>/dev/null");
   runCommand("ip netns del " + nsA_ + " 2>/dev/null; ip netns del " + nsB_ + " 2>/dev/null");
 }
 
