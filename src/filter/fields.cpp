@@ -50,7 +50,14 @@ std::uint16_t servicePort(const engine::ConnectionRecord& r) {
   if (!hasPorts(r.proto)) return 0;
   if (!track::serviceName(r.proto, r.remote.port).empty()) return r.remote.port;
   if (!track::serviceName(r.proto, r.local.port).empty()) return r.local.port;
-  return std::min(r.local.port, r.remote.port);
+  // No name either side: a privileged port, else the one outside the ephemeral range,
+  // else the remote one (local is this host, or the side that opened the connection).
+  constexpr std::uint16_t kEphemeral = 32768;
+  const std::uint16_t l = r.local.port;
+  const std::uint16_t m = r.remote.port;
+  if ((l < 1024) != (m < 1024)) return l < 1024 ? l : m;
+  if ((l >= kEphemeral) != (m >= kEphemeral)) return l < kEphemeral ? l : m;
+  return m;
 }
 
 bool equalsFolded(std::string_view text, std::string_view lower) {

@@ -23,8 +23,8 @@ struct EndpointBuffer {
 std::string_view endpointText(const core::Endpoint& e, std::uint8_t proto, EndpointBuffer& buf);
 
 // The port that names the service: the remote port when it has a registered name, else the
-// local one when it has, else the lower of the two (servers usually hold the low port).
-// 0 for rows without ports.
+// local one when it has, else the one that looks like a server's (privileged, or outside
+// the ephemeral range), else the remote one. 0 for rows without ports.
 std::uint16_t servicePort(const engine::ConnectionRecord& r);
 
 // ASCII case-insensitive search; `needleLower` must already be lower case. Bytes outside

@@ -52,6 +52,7 @@ public:
       }
       if (takeAt && now >= *takeAt) {
         takeAt.reset();
+        ctl_.setProcessMethod(engine_.processMethod());
         ctl_.setSnapshot(engine_.snapshot());
         ctl_.rebuild();
         dirty = true;

@@ -31,6 +31,8 @@ public:
 
   void onEvent(engine::ConnectionEvent&& e) { store_.onEvent(std::move(e)); }
   void setSnapshot(std::shared_ptr<const engine::Snapshot> snap);
+  // How processes are found ("sock_diag", "procfs", "ebpf", "off"), for the header.
+  void setProcessMethod(std::string method) { view_.header.processMethod = std::move(method); }
   // The source has ended (end of file, or capture stopped); `error` says why if it failed.
   void setSourceDone(const std::optional<std::string>& error);
 

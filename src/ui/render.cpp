@@ -73,6 +73,9 @@ void renderHeader(Frame& f, const View& v, const RenderOptions& o) {
   segs.push_back({dropped ? fmt::format("dropped: kernel {}, ours {}", formatCount(kernel), formatCount(ours))
                           : std::string("no drops"),
                   dropped ? Style::TitleAlert : Style::Title, dropped ? 1 : 3});
+  if (!h.processMethod.empty() && h.processMethod != "off") {
+    segs.push_back({"processes: " + h.processMethod, Style::Title, 6});
+  }
   if (h.stats.tracker.evicted > 0) {
     segs.push_back({fmt::format("evicted {}", formatCount(h.stats.tracker.evicted)), Style::TitleAlert, 2});
   }

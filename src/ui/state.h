@@ -62,6 +62,7 @@ struct HeaderInfo {
   double rateInBps = 0;
   double rateOutBps = 0;
   std::uint64_t historyDropped = 0;
+  std::string processMethod;  // "sock_diag", "procfs", "ebpf"; empty or "off" when none
 };
 
 // Everything render() draws from, besides UiState.

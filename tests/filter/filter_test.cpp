@@ -234,6 +234,12 @@ TEST(FilterFields, EndpointTextAndServicePort) {
   const engine::ConnectionRecord unknown =
       RecordBuilder(9, proto::kTcp, ep("192.0.2.1", 40001), ep("192.0.2.2", 39999));
   EXPECT_EQ(filter::servicePort(unknown), 39999);
+  const engine::ConnectionRecord inbound =
+      RecordBuilder(10, proto::kTcp, ep("192.0.2.1", 8099), ep("192.0.2.2", 51000));
+  EXPECT_EQ(filter::servicePort(inbound), 8099);  // the ephemeral side is the client
+  const engine::ConnectionRecord ephemeralBoth =
+      RecordBuilder(11, proto::kTcp, ep("127.0.0.1", 57090), ep("127.0.0.1", 59177));
+  EXPECT_EQ(filter::servicePort(ephemeralBoth), 59177);
 }
 
 TEST(FilterFields, ContainsFolded) {

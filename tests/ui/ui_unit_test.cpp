@@ -455,6 +455,15 @@ TEST(UiController, HeaderShowsDropsAsAlert) {
   ASSERT_NE(at, std::string::npos) << header;
 }
 
+TEST(UiController, HeaderNamesTheProcessMethodWhenThereIsRoom) {
+  ui::Controller c = sampleController();
+  c.setProcessMethod("sock_diag");
+  EXPECT_NE(c.render(160, 30, {}).lineText(0).find("processes: sock_diag"), std::string::npos);
+  EXPECT_EQ(c.render(80, 24, {}).lineText(0).find("processes"), std::string::npos);
+  c.setProcessMethod("off");
+  EXPECT_EQ(c.render(160, 30, {}).lineText(0).find("processes"), std::string::npos);
+}
+
 TEST(UiController, EndOfFileAndErrorsInTheHeader) {
   ui::Controller c(ui::SourceInfo{"capture.pcap", false}, ui::StoreConfig{}, "");
   c.setSourceDone(std::string("truncated record"));
