@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -94,6 +95,15 @@ private:
 };
 
 bool has(const std::string& screen, const std::string& text) { return screen.find(text) != std::string::npos; }
+
+// The shell's "rc=N" line after rustnet exits ("echo rc=$?" on the command line itself
+// has no digit after the '=').
+bool exited(const std::string& screen) {
+  for (auto at = screen.find("rc="); at != std::string::npos; at = screen.find("rc=", at + 1)) {
+    if (at + 3 < screen.size() && std::isdigit(static_cast<unsigned char>(screen[at + 3]))) return true;
+  }
+  return false;
+}
 
 int countLinesWith(const std::string& screen, const std::string& text) {
   std::istringstream in(screen);
@@ -226,7 +236,7 @@ TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   s = t.waitForText("Press q again");
   EXPECT_TRUE(has(s, "Press q again")) << s;
   t.keys("q");
-  s = t.waitForText("rc=", 20s);
+  s = t.waitFor(exited, 20s);
   EXPECT_TRUE(has(s, "rc=0")) << s;
   EXPECT_TRUE(has(s, "--read")) << "the command line before the UI is visible again:\n" << s;
   expectRestored(t);
@@ -255,7 +265,7 @@ TEST_F(UiE2e, ResizesShrinkAndGrowTheTable) {
   EXPECT_TRUE(has(s, "Service")) << s;
   t.keys("q");
   t.keys("q");
-  EXPECT_TRUE(has(t.waitForText("rc=", 20s), "rc=0"));
+  EXPECT_TRUE(has(t.waitFor(exited, 20s), "rc=0"));
   expectRestored(t);
 }
 
@@ -272,7 +282,7 @@ TEST_F(UiE2e, SigtermRestoresTheTerminal) {
   std::ifstream(pidFile) >> pid;
   ASSERT_FALSE(pid.empty());
   ASSERT_EQ(runCommand("kill -TERM " + pid).status, 0);
-  s = t.waitForText("rc=", 20s);
+  s = t.waitFor(exited, 20s);
   EXPECT_TRUE(has(s, "rc=0")) << s;
   expectRestored(t);
 }
@@ -283,7 +293,7 @@ TEST_F(UiE2e, CtrlCQuitsAtOnce) {
   t.shell(rustnet("--read " + shq(pcap)) + "; echo rc=$?");
   ASSERT_TRUE(has(t.waitForText("(file, at its end)"), "(file, at its end)"));
   t.keys("C-c");
-  const std::string s = t.waitForText("rc=");
+  const std::string s = t.waitFor(exited, 20s);
   EXPECT_TRUE(has(s, "rc=0")) << s;
   expectRestored(t);
 }
@@ -298,7 +308,7 @@ TEST_F(UiE2e, FilterFromTheCommandLineAndJsonLog) {
   EXPECT_EQ(countLinesWith(s, "198.18.0."), 1) << s;
   t.keys("q");
   t.keys("q");
-  s = t.waitForText("rc=", 20s);
+  s = t.waitFor(exited, 20s);
   EXPECT_TRUE(has(s, "rc=0")) << s;
   std::ifstream log(dir_ / "events.ndjson");
   std::string line;
@@ -400,7 +410,7 @@ TEST_F(UiE2e, LiveLoopbackTraffic) {
   t.keys("Escape");
   t.keys("q");
   t.keys("q");
-  EXPECT_TRUE(has(t.waitForText("rc=", 20s), "rc=0"));
+  EXPECT_TRUE(has(t.waitFor(exited, 20s), "rc=0"));
   expectRestored(t);
 }
 
