@@ -60,7 +60,11 @@ std::vector<Case> cases() {
   // The SSH and DNS details, the remaining DPI kinds.
   out.push_back({"details_ssh_80x24", 80, 24, "ssh:openssh",
                  [](ui::Controller& c, int w, int h) { press(c, KeyCode::Enter, w, h); }});
-  out.push_back({"details_dns_160x48", 160, 48, "app:dns",
+  out.push_back({"details_ssh_scrolled_80x24", 80, 24, "ssh:openssh", [](ui::Controller& c, int w, int h) {
+                   press(c, KeyCode::Enter, w, h);
+                   press(c, KeyCode::PageDown, w, h);
+                 }});
+  out.push_back({"details_dns_160x48", 160, 48, "proto:dns",
                  [](ui::Controller& c, int w, int h) { press(c, KeyCode::Enter, w, h); }});
   out.push_back({"details_quic_80x24", 80, 24, "proto:quic",
                  [](ui::Controller& c, int w, int h) { press(c, KeyCode::Enter, w, h); }});
