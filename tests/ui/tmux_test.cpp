@@ -287,6 +287,26 @@ TEST_F(UiE2e, SigtermRestoresTheTerminal) {
   expectRestored(t);
 }
 
+TEST_F(UiE2e, FatalSignalsRestoreTheTerminal) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 120, 30);
+  const fs::path pidFile = dir_ / "pid";
+  for (const char* sig : {"SEGV", "ABRT"}) {
+    t.shell("clear; sh -c " + shq("echo $$ > " + shq(pidFile.string()) + "; exec " + rustnet("--read " + shq(pcap))) +
+            "; echo rc=$?");
+    std::string s = t.waitForText("(file, at its end)");
+    ASSERT_TRUE(has(s, "(file, at its end)")) << s;
+    std::string pid;
+    std::ifstream(pidFile) >> pid;
+    ASSERT_FALSE(pid.empty());
+    ASSERT_EQ(runCommand(std::string("kill -") + sig + " " + pid).status, 0);
+    s = t.waitFor(exited, 20s);
+    EXPECT_TRUE(exited(s)) << sig << "\n" << s;
+    EXPECT_FALSE(has(s, "rc=0")) << "a fatal signal is still fatal\n" << s;
+    expectRestored(t);
+  }
+}
+
 TEST_F(UiE2e, CtrlCQuitsAtOnce) {
   const std::string pcap = sampleCapture();
   Tmux t(dir_, 120, 30);
