@@ -152,6 +152,19 @@ protected:
 
   std::string rustnet(const std::string& args) const { return shq(rustnetBinary().string()) + " " + args; }
 
+  // Starts rustnet on `pcap` through a shell that records its pid, waits for the UI and
+  // returns the pid (empty on failure).
+  std::string launchWithPid(const Tmux& t, const std::string& pcap) const {
+    const fs::path pidFile = dir_ / "pid";
+    fs::remove(pidFile);
+    t.shell("clear; sh -c " + shq("echo $$ > " + shq(pidFile.string()) + "; exec " + rustnet("--read " + shq(pcap))) +
+            "; echo rc=$?");
+    if (!has(t.waitForText("(file, at its end)"), "(file, at its end)")) return {};
+    std::string pid;
+    std::ifstream(pidFile) >> pid;
+    return pid;
+  }
+
   static void expectRestored(const Tmux& t) {
     EXPECT_EQ(t.format("#{alternate_on}"), "0") << "still in the alternate screen";
     EXPECT_EQ(t.format("#{cursor_flag}"), "1") << "cursor left hidden";
@@ -272,17 +285,11 @@ TEST_F(UiE2e, ResizesShrinkAndGrowTheTable) {
 TEST_F(UiE2e, SigtermRestoresTheTerminal) {
   const std::string pcap = sampleCapture();
   Tmux t(dir_, 120, 30);
-  const fs::path pidFile = dir_ / "pid";
-  t.shell("sh -c " + shq("echo $$ > " + shq(pidFile.string()) + "; exec " + rustnet("--read " + shq(pcap))) +
-          "; echo rc=$?");
-  std::string s = t.waitForText("(file, at its end)");
-  ASSERT_TRUE(has(s, "(file, at its end)")) << s;
+  const std::string pid = launchWithPid(t, pcap);
+  ASSERT_FALSE(pid.empty()) << t.screen();
   EXPECT_EQ(t.format("#{alternate_on}"), "1");
-  std::string pid;
-  std::ifstream(pidFile) >> pid;
-  ASSERT_FALSE(pid.empty());
   ASSERT_EQ(runCommand("kill -TERM " + pid).status, 0);
-  s = t.waitFor(exited, 20s);
+  const std::string s = t.waitFor(exited, 20s);
   EXPECT_TRUE(has(s, "rc=0")) << s;
   expectRestored(t);
 }
@@ -290,17 +297,11 @@ TEST_F(UiE2e, SigtermRestoresTheTerminal) {
 TEST_F(UiE2e, FatalSignalsRestoreTheTerminal) {
   const std::string pcap = sampleCapture();
   Tmux t(dir_, 120, 30);
-  const fs::path pidFile = dir_ / "pid";
   for (const char* sig : {"SEGV", "ABRT"}) {
-    t.shell("clear; sh -c " + shq("echo $$ > " + shq(pidFile.string()) + "; exec " + rustnet("--read " + shq(pcap))) +
-            "; echo rc=$?");
-    std::string s = t.waitForText("(file, at its end)");
-    ASSERT_TRUE(has(s, "(file, at its end)")) << s;
-    std::string pid;
-    std::ifstream(pidFile) >> pid;
-    ASSERT_FALSE(pid.empty());
+    const std::string pid = launchWithPid(t, pcap);
+    ASSERT_FALSE(pid.empty()) << t.screen();
     ASSERT_EQ(runCommand(std::string("kill -") + sig + " " + pid).status, 0);
-    s = t.waitFor(exited, 20s);
+    const std::string s = t.waitFor(exited, 20s);
     EXPECT_TRUE(exited(s)) << sig << "\n" << s;
     EXPECT_FALSE(has(s, "rc=0")) << "a fatal signal is still fatal\n" << s;
     expectRestored(t);
