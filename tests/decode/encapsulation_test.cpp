@@ -24,7 +24,7 @@ Frame pktap(std::uint32_t innerDlt, const Frame& inner, std::uint32_t headerLen 
   Frame f(headerLen, 0);
   f[0] = static_cast<std::uint8_t>(headerLen);
   f[1] = static_cast<std::uint8_t>(headerLen >> 8);
-  f[4] = static_cast<std::uint8_t>(innerDlt);
+  if (headerLen >= 8) f[4] = static_cast<std::uint8_t>(innerDlt);
   f.insert(f.end(), inner.begin(), inner.end());
   return f;
 }
