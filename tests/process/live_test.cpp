@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -305,6 +306,77 @@ TEST(LiveEbpf, AClientThatExitedBeforeTheLookupIsAttributedFromItsCloseEvent) {
   EXPECT_EQ(attr.find(tcpT).kind, MatchKind::Exact);
   EXPECT_EQ(attr.find(udpT).kind, MatchKind::UnconnectedUdp);
   EXPECT_GE(attr.counters().resolvedFromEbpf, 2u);
+  attr.stop();
+}
+
+// Forks a child that, in a new network namespace when `ownNetns`, binds a UDP socket to the
+// wildcard address, sends one datagram to 127.0.0.1:9 and exits. Returns its pid and port.
+std::pair<pid_t, std::uint16_t> wildcardUdpChild(bool ownNetns) {
+  int toParent[2];
+  if (::pipe2(toParent, O_CLOEXEC) != 0) return {-1, 0};
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (ownNetns && ::unshare(CLONE_NEWNET) != 0) ::_exit(1);
+    const int u = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in any{};
+    any.sin_family = AF_INET;
+    ::bind(u, reinterpret_cast<sockaddr*>(&any), sizeof any);
+    auto dst = loopback4(9);
+    ::sendto(u, "x", 1, 0, reinterpret_cast<sockaddr*>(&dst), sizeof dst);  // lo is down there
+    sockaddr_in me{};
+    socklen_t len = sizeof me;
+    ::getsockname(u, reinterpret_cast<sockaddr*>(&me), &len);
+    const std::uint16_t port = ntohs(me.sin_port);
+    (void)!::write(toParent[1], &port, sizeof port);
+    ::_exit(0);
+  }
+  ::close(toParent[1]);
+  std::uint16_t port = 0;
+  if (child < 0 || ::read(toParent[0], &port, sizeof port) != static_cast<ssize_t>(sizeof port))
+    port = 0;
+  ::close(toParent[0]);
+  if (child > 0) ::waitpid(child, nullptr, 0);
+  return {child, port};
+}
+
+// The hooks see the sockets of every network namespace, whose addresses can repeat ours
+// (containers, test namespaces). A process elsewhere that bound the wildcard address and
+// exited must not name a connection here that fits its port.
+TEST(LiveEbpf, SocketsOfAnotherNetworkNamespaceNameNothingHere) {
+  requireRoot();
+  AttributionConfig cfg;
+  cfg.backend = SocketBackend::Auto;
+  cfg.refreshInterval = core::Duration::seconds(3600);
+  Attributor attr(cfg);
+  Requester& worker = attr.addRequester();
+  attr.start();
+  ASSERT_EQ(attr.activeMethod(), Method::Ebpf) << attr.fallbackReason();
+
+  const auto [elsewhere, elsewherePort] = wildcardUdpChild(true);
+  ASSERT_GT(elsewhere, 0);
+  ASSERT_NE(elsewherePort, 0);
+  // The same in our namespace, afterwards: once it is named, the other one's events (which
+  // the ring buffer delivered first) have been seen too.
+  const auto [here, herePort] = wildcardUdpChild(false);
+  ASSERT_GT(here, 0);
+  ASSERT_NE(herePort, 0);
+
+  const core::Endpoint discard{core::IpAddr::v4(INADDR_LOOPBACK), 9};
+  const auto otherT = SocketTuple::make(core::proto::kUdp,
+                                        {core::IpAddr::v4(INADDR_LOOPBACK), elsewherePort}, discard);
+  const auto hereT = SocketTuple::make(core::proto::kUdp,
+                                       {core::IpAddr::v4(INADDR_LOOPBACK), herePort}, discard);
+  ASSERT_TRUE(worker.requestLookup(otherT));
+  ASSERT_TRUE(worker.requestLookup(hereT));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!attr.find(hereT).known() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  const auto h = attr.find(hereT);
+  ASSERT_TRUE(h.known());
+  EXPECT_EQ(h.process->pid, here);
+  // Unknown, or a live socket of ours that happens to use that port: never the other child.
+  const auto o = attr.find(otherT);
+  EXPECT_TRUE(!o.known() || o.process->pid != elsewhere) << "named " << o.process->name;
   attr.stop();
 }
 

@@ -16,6 +16,12 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+// Set by user space before loading: the cookie of rustnet's own network namespace. Sockets of
+// other namespaces are not reported. Their addresses can repeat ours (containers, test
+// namespaces using the same ranges) and sock_diag never shows them, so a record of one
+// closing would name a process that owns none of the connections rustnet sees.
+const volatile __u64 target_netns = 0;
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 1 << 20);
@@ -88,6 +94,7 @@ static __always_inline void fill_from_sock(struct rustnet_sock_event *e, struct 
 }
 
 static __always_inline int on_sock(struct bpf_sock *sk, __u8 kind) {
+  if (bpf_get_netns_cookie(sk) != target_netns) return 1;
   __u64 cookie = bpf_get_socket_cookie(sk);
   if (kind == RUSTNET_EV_RELEASE) bpf_map_delete_elem(&sent, &cookie);
   struct rustnet_sock_event *e = reserve(kind, sk->family, sk->protocol);
@@ -113,6 +120,7 @@ int rustnet_post_bind6(struct bpf_sock *sk) { return on_sock(sk, RUSTNET_EV_BIND
 // `v6` is a constant at every call site, so each program only touches the context fields of
 // its own family (the verifier refuses the others).
 static __always_inline int on_addr(struct bpf_sock_addr *ctx, __u8 kind, const int v6) {
+  if (bpf_get_netns_cookie(ctx) != target_netns) return 1;
   __u64 cookie = bpf_get_socket_cookie(ctx);
   if (kind == RUSTNET_EV_SEND) {
     __u32 tgid = bpf_get_current_pid_tgid() >> 32;

@@ -59,6 +59,26 @@ int libbpfPrint(enum libbpf_print_level level, const char* fmt, va_list args) {
   return 0;
 }
 
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71  // Linux 5.14
+#endif
+
+// The cookie of the network namespace rustnet runs in (what bpf_get_netns_cookie() returns
+// for its sockets); 0 when this kernel cannot tell.
+std::uint64_t ownNetnsCookie(std::string& error) {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  std::uint64_t cookie = 0;
+  socklen_t len = sizeof cookie;
+  if (fd < 0 || ::getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) != 0 ||
+      len != sizeof cookie) {
+    error = std::string("cannot tell our network namespace (SO_NETNS_COOKIE): ") +
+            std::strerror(errno);
+    cookie = 0;
+  }
+  if (fd >= 0) ::close(fd);
+  return cookie;
+}
+
 std::string cgroup2Root() {
   std::ifstream in("/proc/self/mounts");
   std::string line;
@@ -269,7 +289,19 @@ std::unique_ptr<OwnerHints> openHints(const std::filesystem::path& procRoot, std
     error = "no cgroup v2 hierarchy is mounted";
     return nullptr;
   }
-  rustnet_attrib* skel = rustnet_attrib__open_and_load();
+  // The hooks see every process on the machine, in every network namespace; only ours count.
+  const std::uint64_t netns = ownNetnsCookie(error);
+  if (netns == 0) return nullptr;
+  rustnet_attrib* skel = rustnet_attrib__open();
+  if (skel != nullptr) {
+    skel->rodata->target_netns = netns;
+    if (rustnet_attrib__load(skel) != 0) {
+      const int saved = errno;
+      rustnet_attrib__destroy(skel);
+      skel = nullptr;
+      errno = saved;
+    }
+  }
   if (skel == nullptr) {
     error = std::string("loading the programs failed: ") + std::strerror(errno);
     if (!lastLibbpfMessage.empty()) error += " (" + lastLibbpfMessage + ")";
