@@ -74,7 +74,7 @@ void renderHeader(Frame& f, const View& v, const RenderOptions& o) {
                           : std::string("no drops"),
                   dropped ? Style::TitleAlert : Style::Title, dropped ? 1 : 3});
   if (!h.processMethod.empty() && h.processMethod != "off") {
-    segs.push_back({"processes: " + h.processMethod, Style::Title, 6});
+    segs.push_back({fmt::format("processes: {}", h.processMethod), Style::Title, 6});
   }
   if (h.stats.tracker.evicted > 0) {
     segs.push_back({fmt::format("evicted {}", formatCount(h.stats.tracker.evicted)), Style::TitleAlert, 2});
@@ -83,7 +83,7 @@ void renderHeader(Frame& f, const View& v, const RenderOptions& o) {
     segs.push_back({fmt::format("history full: {} forgotten", formatCount(h.historyDropped)), Style::TitleAlert, 5});
   }
   if (!h.sourceError.empty()) {
-    segs.push_back({"error: " + core::escapeControl(h.sourceError), Style::TitleAlert, 1});
+    segs.push_back({fmt::format("error: {}", core::escapeControl(h.sourceError)), Style::TitleAlert, 1});
   }
   putSegments(f, 0, std::move(segs), fmt::format(" {} ", g.vline), Style::Title, g.ellipsis);
 }
@@ -154,7 +154,7 @@ void renderStatus(Frame& f, const View& v, const UiState& s, const RenderOptions
     return;
   }
   if (!v.filterNotices.empty()) {
-    f.put(0, y, fitEnd("filter: " + v.filterNotices.front(), f.width(), g.ellipsis), Style::Error);
+    f.put(0, y, fitEnd(fmt::format("filter: {}", v.filterNotices.front()), f.width(), g.ellipsis), Style::Error);
     return;
   }
   const std::string_view arrows = o.unicode ? "\u2191\u2193" : "j/k";

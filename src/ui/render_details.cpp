@@ -25,7 +25,7 @@ public:
   void field(std::string_view label, std::string value, Style style = Style::Normal) {
     std::string l(label);
     l.resize(static_cast<std::size_t>(kLabelWidth), ' ');
-    out_.push_back({Span{"  " + l, Style::Label}, Span{std::move(value), style}});
+    out_.push_back({Span{fmt::format("  {}", l), Style::Label}, Span{std::move(value), style}});
   }
   // A wire string: escaped, "-" when empty.
   void wire(std::string_view label, std::string_view raw) { field(label, raw.empty() ? "-" : core::escapeControl(raw)); }
@@ -133,7 +133,7 @@ void sshBanner(Builder& b, std::string_view label, const dpi::SshBanner& s) {
     return;
   }
   std::string text = fmt::format("SSH-{}-{}", core::escapeControl(s.protoVersion), core::escapeControl(s.software));
-  if (!s.comment.empty()) text += " " + core::escapeControl(s.comment);
+  if (!s.comment.empty()) text += fmt::format(" {}", core::escapeControl(s.comment));
   b.field(label, text);
 }
 
@@ -183,7 +183,7 @@ void dpiLines(Builder& b, const engine::ConnectionRecord& r) {
     b.field("Response", d->responseSeen ? fmt::format("{}, {} answers", dpi::dnsRcodeName(d->rcode), d->answerCount)
                                         : std::string("-"));
     for (const auto& a : d->answers) {
-      b.field("Answer", a.type == 5 ? "CNAME " + core::escapeControl(a.name)
+      b.field("Answer", a.type == 5 ? fmt::format("CNAME {}", core::escapeControl(a.name))
                                     : fmt::format("{} {}", dpi::dnsTypeName(a.type), a.addr.toString()));
     }
   }

@@ -47,7 +47,7 @@ void addEntries(std::vector<Line>& out, const std::vector<Entry>& entries, int w
   const int textWidthAvail = std::max(10, width - keyWidth - 4);
   for (const Entry& e : entries) {
     const auto lines = wrap(e.what, textWidthAvail);
-    std::string key = "  " + e.key;
+    std::string key = fmt::format("  {}", e.key);
     const bool ownLine = textWidth(e.key) >= keyWidth;
     if (ownLine) {
       out.push_back({Span{key, keyStyle}});
@@ -61,7 +61,7 @@ void addEntries(std::vector<Line>& out, const std::vector<Entry>& entries, int w
 }
 
 void addParagraph(std::vector<Line>& out, std::string_view text, int width) {
-  for (auto& l : wrap(text, std::max(10, width - 4))) out.push_back({Span{"  " + l, Style::Normal}});
+  for (auto& l : wrap(text, std::max(10, width - 4))) out.push_back({Span{fmt::format("  {}", l), Style::Normal}});
 }
 
 }  // namespace
