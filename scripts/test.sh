@@ -12,5 +12,5 @@ for preset in ${presets[*]}; do
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"
   echo "=== ${preset}: test" >&2
-  ctest --preset "$preset" --timeout 600
+  ctest --preset "$preset" --timeout 600 -j2
 done
