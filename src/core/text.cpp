@@ -5,11 +5,21 @@
 namespace rustnet::core {
 
 namespace {
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
-std::size_t utf8SeqLen(std::string_view s, std::size_t i) {
+// Decoded code points that must still be escaped: C1 controls (U+0080..U+009F) and the
+// bidirectional overrides and isolates, which can disguise text on a terminal.
+bool unsafeCodePoint(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+}  // namespace
+
+char32_t decodeUtf8(std::string_view s, std::size_t& i) {
   const auto c = static_cast<std::uint8_t>(s[i]);
+  if (c < 0x80) {
+    ++i;
+    return c;
+  }
   std::size_t len = 0;
-  std::uint32_t cp = 0;
+  char32_t cp = 0;
   if (c >= 0xc2 && c <= 0xdf) {
     len = 2;
     cp = c & 0x1f;
@@ -20,23 +30,29 @@ std::size_t utf8SeqLen(std::string_view s, std::size_t i) {
     len = 4;
     cp = c & 0x07;
   } else {
-    return 0;
+    ++i;
+    return 0xfffd;
   }
-  if (i + len > s.size()) return 0;
+  if (i + len > s.size()) {
+    ++i;
+    return 0xfffd;
+  }
   for (std::size_t k = 1; k < len; ++k) {
     const auto cc = static_cast<std::uint8_t>(s[i + k]);
-    if ((cc & 0xc0) != 0x80) return 0;
+    if ((cc & 0xc0) != 0x80) {
+      ++i;
+      return 0xfffd;
+    }
     cp = (cp << 6) | (cc & 0x3f);
   }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) return 0;
-  if (cp >= 0xd800 && cp <= 0xdfff) return 0;
-  // C1 controls (U+0080..U+009F) are encoded with two bytes and must be escaped too.
-  if (cp >= 0x80 && cp <= 0x9f) return 0;
-  // Bidirectional overrides can disguise text on a terminal.
-  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return 0;
-  return len;
+  const bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+  if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+    ++i;
+    return 0xfffd;
+  }
+  i += len;
+  return cp;
 }
-}  // namespace
 
 std::string escapeControl(std::string_view raw) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -51,9 +67,11 @@ std::string escapeControl(std::string_view raw) {
       continue;
     }
     if (c >= 0x80) {
-      if (std::size_t len = utf8SeqLen(raw, i); len > 0) {
-        out.append(raw.substr(i, len));
-        i += len;
+      // A valid sequence is at least two bytes; an invalid one advances by one.
+      std::size_t next = i;
+      if (const char32_t cp = decodeUtf8(raw, next); next - i >= 2 && !unsafeCodePoint(cp)) {
+        out.append(raw.substr(i, next - i));
+        i = next;
         continue;
       }
     }

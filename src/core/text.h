@@ -9,6 +9,10 @@
 
 namespace rustnet::core {
 
+// Decodes the UTF-8 sequence starting at s[i] and moves i past it. An invalid, overlong,
+// surrogate or cut sequence yields U+FFFD and moves i by one byte only.
+char32_t decodeUtf8(std::string_view s, std::size_t& i);
+
 // Named cap on any single string kept from a packet (host names, banners, user agents).
 inline constexpr std::size_t kMaxWireString = 256;
 

@@ -44,47 +44,6 @@ constexpr Glyphs kAscii{"~", "^", "v", "|", "v", "^", "_"};
 
 }  // namespace
 
-char32_t decodeUtf8(std::string_view s, std::size_t& i) {
-  const auto c = static_cast<std::uint8_t>(s[i]);
-  if (c < 0x80) {
-    ++i;
-    return c;
-  }
-  std::size_t len = 0;
-  char32_t cp = 0;
-  if (c >= 0xc2 && c <= 0xdf) {
-    len = 2;
-    cp = c & 0x1f;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    len = 3;
-    cp = c & 0x0f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    ++i;
-    return 0xfffd;
-  }
-  if (i + len > s.size()) {
-    ++i;
-    return 0xfffd;
-  }
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto cc = static_cast<std::uint8_t>(s[i + k]);
-    if ((cc & 0xc0) != 0x80) {
-      ++i;
-      return 0xfffd;
-    }
-    cp = (cp << 6) | (cc & 0x3f);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-    ++i;
-    return 0xfffd;
-  }
-  i += len;
-  return cp;
-}
-
 void appendUtf8(std::string& out, char32_t c) {
   if (c < 0x80) {
     out += static_cast<char>(c);

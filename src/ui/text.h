@@ -4,11 +4,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
+
 namespace rustnet::ui {
 
-// Decodes the code point at s[i] and advances i; an invalid sequence yields U+FFFD and
-// advances one byte.
-char32_t decodeUtf8(std::string_view s, std::size_t& i);
+using core::decodeUtf8;  // one UTF-8 decoder for the whole project (core/text.h)
 void appendUtf8(std::string& out, char32_t c);
 
 // Columns a code point takes: 2 for East Asian wide and emoji, 0 for combining marks and
