@@ -253,8 +253,8 @@ std::shared_ptr<const Snapshot> Engine::snapshot() const {
     if (!p) continue;
     merged->asOf = std::max(merged->asOf, p->asOf);
     merged->rows.insert(merged->rows.end(), p->rows.begin(), p->rows.end());
-    merged->stats.decode.add(p->decode);
-    addTrackerCounters(merged->stats.tracker, p->tracker);
+    merged->stats.decode += p->decode;
+    merged->stats.tracker += p->tracker;
     merged->stats.dpi += p->dpi;
   }
   merged->stats.liveConnections = merged->rows.size();

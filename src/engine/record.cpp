@@ -1,6 +1,5 @@
 #include "engine/record.h"
 
-#include "engine/stats.h"
 #include "track/services.h"
 
 namespace rustnet::engine {
@@ -26,20 +25,6 @@ ConnectionRecord makeRecord(const track::Tracker& tracker, const track::Connecti
   r.idleTimeout = tracker.idleTimeout(c);
   r.dpi = track::publishedFacts(c);
   return r;
-}
-
-void addTrackerCounters(track::TrackerCounters& into, const track::TrackerCounters& c) {
-  into.packets += c.packets;
-  into.tracked += c.tracked;
-  into.ignoredLoopback += c.ignoredLoopback;
-  into.untracked += c.untracked;
-  into.created += c.created;
-  into.closed += c.closed;
-  into.expired += c.expired;
-  into.evicted += c.evicted;
-  into.forcedEnd += c.forcedEnd;
-  into.tcpReused += c.tcpReused;
-  into.retransmissions += c.retransmissions;
 }
 
 }  // namespace rustnet::engine

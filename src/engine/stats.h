@@ -15,13 +15,14 @@ struct DecodeCounters {
   std::uint64_t malformed = 0;
   std::uint64_t bytes = 0;        // wire bytes of every frame seen by the workers
 
-  void add(const DecodeCounters& o) {
+  DecodeCounters& operator+=(const DecodeCounters& o) {
     ok += o.ok;
     fragments += o.fragments;
     notIp += o.notIp;
     unsupported += o.unsupported;
     malformed += o.malformed;
     bytes += o.bytes;
+    return *this;
   }
 };
 
@@ -41,6 +42,5 @@ struct EngineStats {
   std::uint64_t liveConnections = 0;
 };
 
-void addTrackerCounters(track::TrackerCounters& into, const track::TrackerCounters& c);
 
 }  // namespace rustnet::engine

@@ -46,6 +46,22 @@ struct TrackerCounters {
   std::uint64_t forcedEnd = 0;      // EndReason::ForcedEnd
   std::uint64_t tcpReused = 0;      // a SYN on a closed tuple started a new connection
   std::uint64_t retransmissions = 0;
+
+  // Sums shards; kept beside the fields so that a new counter is not forgotten.
+  TrackerCounters& operator+=(const TrackerCounters& o) {
+    packets += o.packets;
+    tracked += o.tracked;
+    ignoredLoopback += o.ignoredLoopback;
+    untracked += o.untracked;
+    created += o.created;
+    closed += o.closed;
+    expired += o.expired;
+    evicted += o.evicted;
+    forcedEnd += o.forcedEnd;
+    tcpReused += o.tcpReused;
+    retransmissions += o.retransmissions;
+    return *this;
+  }
 };
 
 // Receives connection events. Called synchronously on the worker thread; the Connection
