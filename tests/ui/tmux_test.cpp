@@ -264,7 +264,10 @@ TEST_F(UiE2e, ResizesShrinkAndGrowTheTable) {
   EXPECT_TRUE(has(s, "Service")) << s;
 
   t.run("resize-window -x 50 -y 16");
-  s = t.waitForGone("Local");
+  // tmux crops the old frame at once; wait for rustnet's own redraw at the new size.
+  s = t.waitFor([](const std::string& scr) {
+    return !has(scr, "Local") && has(scr, "Remote") && has(scr, "198.18.0.20:22");
+  });
   EXPECT_FALSE(has(s, "Service")) << s;
   EXPECT_TRUE(has(s, "Remote")) << s;
   EXPECT_TRUE(has(s, "198.18.0.20:22")) << s;
@@ -274,7 +277,7 @@ TEST_F(UiE2e, ResizesShrinkAndGrowTheTable) {
   EXPECT_EQ(t.format("#{pane_width}"), "50");
 
   t.run("resize-window -x 160 -y 40");
-  s = t.waitForText("Local");
+  s = t.waitFor([](const std::string& scr) { return has(scr, "Local") && has(scr, "Service"); });
   EXPECT_TRUE(has(s, "Service")) << s;
   t.keys("q");
   t.keys("q");
