@@ -33,6 +33,7 @@ PACKAGES=(
   curl
   python3
   tmux                # UI end-to-end tests
+  time                # bench/compare.sh, bench/live_replay.sh: peak RSS and CPU time
 )
 
 missing=()
