@@ -41,7 +41,7 @@ std::shared_ptr<const engine::Snapshot> bigSnapshot() {
     r.remote = {core::IpAddr::v4(0x0a000000u | static_cast<std::uint32_t>(i * 2654435761u % 0xffffff)),
                 static_cast<std::uint16_t>(i % 3 == 0 ? 443 : 80 + i % 1000)};
     r.state = i % 7 == 0 ? track::State::TimeWait : track::State::Established;
-    r.stateLabel = std::string(track::stateName(r.state));
+    r.stateLabel = track::stateName(r.state);
     r.service = i % 3 == 0 ? "https" : "";
     r.firstSeen = snap->asOf - core::Duration::seconds(static_cast<std::int64_t>(i % 600));
     r.lastSeen = snap->asOf;

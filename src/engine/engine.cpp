@@ -19,6 +19,14 @@ int resolveWorkers(int requested) {
   return std::max(1, cores - 1);
 }
 
+constexpr std::size_t kLiveRingBytes = 32u << 20;
+constexpr std::size_t kFileRingBytes = 4u << 20;
+
+std::size_t ringBytesFor(bool live, std::size_t requested) {
+  if (requested != 0) return requested;
+  return live ? kLiveRingBytes : kFileRingBytes;
+}
+
 void joinWith(const process::ProcessMap& map, ConnectionRecord& r) {
   if (r.proto != core::proto::kTcp && r.proto != core::proto::kUdp) return;
   const process::Attribution a = map.find(process::SocketTuple::make(r.proto, r.local, r.remote));
@@ -147,7 +155,7 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
     wc.tracker.maxConnections = std::max<std::size_t>(1, config_.tracker.maxConnections / shards);
     wc.tracker.idBase = i + 1;
     wc.tracker.idStride = shards;
-    wc.ringBytes = inlineMode_ ? 4096 : config_.ringBytesPerWorker;
+    wc.ringBytes = inlineMode_ ? 4096 : ringBytesFor(live_, config_.ringBytesPerWorker);
     if (attributor_) wc.requester = &attributor_->addRequester();
     workers_.push_back(std::make_unique<Worker>(std::move(wc)));
   }

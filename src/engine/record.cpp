@@ -12,7 +12,7 @@ ConnectionRecord makeRecord(const track::Tracker& tracker, const track::Connecti
   r.local = c.local();
   r.remote = c.remote();
   r.state = tracker.displayState(c, now);
-  r.stateLabel = std::string(track::stateLabel(c, r.state));
+  r.stateLabel = track::stateLabel(c, r.state);
   r.service = track::connectionService(c);
   r.firstSeen = c.firstSeen;
   r.lastSeen = c.lastSeen;

@@ -31,7 +31,7 @@ struct ConnectionRecord {
   core::Endpoint local;
   core::Endpoint remote;
   track::State state = track::State::Active;
-  std::string stateLabel;    // upper-case state, or the ICMP type's name
+  std::string_view stateLabel;  // upper-case state, or the ICMP type's name (static text)
   std::string_view service;  // static table storage; empty when unknown
   core::Timestamp firstSeen;
   core::Timestamp lastSeen;

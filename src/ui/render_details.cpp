@@ -85,7 +85,7 @@ void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
   if ((r.proto == core::proto::kIcmp || r.proto == core::proto::kIcmpv6) && r.local.port != 0) {
     b.field("Echo id", std::to_string(r.local.port));
   }
-  std::string state = r.stateLabel;
+  std::string state(r.stateLabel);
   if (r.dpi && r.dpi->state() != dpi::AppState::None) {
     state += fmt::format("  (application: {})", dpi::appStateName(r.dpi->state()));
   }

@@ -24,18 +24,18 @@ public:
     r_.local = local;
     r_.remote = remote;
     r_.state = proto == core::proto::kTcp ? track::State::Established : track::State::UdpActive;
-    r_.stateLabel = std::string(track::stateName(r_.state));
+    r_.stateLabel = track::stateName(r_.state);
     r_.firstSeen = core::Timestamp::fromNanos(1'700'000'000'000'000'000);
     r_.lastSeen = r_.firstSeen + core::Duration::seconds(5);
     r_.idleTimeout = core::Duration::seconds(300);
   }
   RecordBuilder& state(track::State s) {
     r_.state = s;
-    r_.stateLabel = std::string(track::stateName(s));
+    r_.stateLabel = track::stateName(s);
     return *this;
   }
-  RecordBuilder& label(std::string l) {
-    r_.stateLabel = std::move(l);
+  RecordBuilder& label(std::string_view l) {  // static text, like the tracker's labels
+    r_.stateLabel = l;
     return *this;
   }
   RecordBuilder& service(std::string_view s) {
