@@ -93,13 +93,18 @@ rx0=$(ip netns exec "$nsB" cat "/sys/class/net/$vethB/statistics/rx_packets")
 
 # --- tcpreplay in A ---------------------------------------------------------------------
 echo "live_replay: replaying $file into $vethA ($nsA) → $vethB ($nsB)" >&2
-ip netns exec "$nsA" timeout "$limit" tcpreplay --topspeed -i "$vethA" "$file" \
+# On SIGINT tcpreplay still prints its counts, so a replay cut short by TIMEOUT is reported.
+ip netns exec "$nsA" timeout -s INT "$limit" tcpreplay --topspeed -i "$vethA" "$file" \
   > "$tmp/tcpreplay.txt" 2>&1 &
 replay_pid=$!
 replay_rc=0
 wait "$replay_pid" || replay_rc=$?
 replay_pid=
-(( replay_rc == 0 )) || echo "live_replay: tcpreplay exited $replay_rc: $(tail -3 "$tmp/tcpreplay.txt")" >&2
+if (( replay_rc == 124 )); then
+  echo "live_replay: tcpreplay stopped after TIMEOUT=$limit s: a partial replay" >&2
+elif (( replay_rc != 0 )); then
+  echo "live_replay: tcpreplay exited $replay_rc: $(tail -3 "$tmp/tcpreplay.txt")" >&2
+fi
 sleep 2
 rx1=$(ip netns exec "$nsB" cat "/sys/class/net/$vethB/statistics/rx_packets")
 rxdrop=$(ip netns exec "$nsB" cat "/sys/class/net/$vethB/statistics/rx_dropped")
@@ -137,9 +142,14 @@ ncpu=$(getconf _NPROCESSORS_ONLN)
 echo
 echo "file: $file, $ncpu cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "rustnet: $rustnet -i $vethB --json ${extra[*]}"
-echo "  (default workers = online cores - 1, at least 1: $(( ncpu > 2 ? ncpu - 1 : 1 )) here;" \
-     "32 MiB ring per worker, 64 MiB kernel buffer, snaplen 262144:" \
-     "src/engine/engine.h EngineConfig, src/capture/source.h LiveOptions)"
+workers=$(( ncpu > 2 ? ncpu - 1 : 1 ))  # rustnet's default: online cores - 1, at least 1
+for ((i = 0; i < ${#extra[@]}; i++)); do
+  [[ ${extra[i]} == --workers ]] && workers=${extra[i + 1]:-?}
+  [[ ${extra[i]} == --workers=* ]] && workers=${extra[i]#--workers=}
+done
+echo "  workers: $workers (0 = inline in the capture thread). Live sizes when this script was" \
+     "written: 32 MiB frame ring per worker (kLiveRingBytes, src/engine/engine.cpp)," \
+     "64 MiB kernel buffer, snaplen 262144 (LiveOptions, src/capture/source.h)"
 echo "tcpreplay: ${actual:-?}"
 echo "           ${rated:-?}"
 printf '%-34s %s\n' "sent (tcpreplay successful)" "${sent:-?}"
