@@ -47,26 +47,34 @@ struct DirectionCounters {
 };
 
 // TCP details kept per connection: what the state machine needs, plus health figures.
+// The 64-bit times first so that the struct has no holes but its tail (40 bytes).
 struct TcpInfo {
+  std::int64_t synNs = 0;           // time of the first SYN, for the handshake RTT
+  std::int64_t handshakeRttNs = 0;  // see tcp_state.h for what is measured (0 = unknown)
   std::uint32_t finSeqLocal = 0;   // sequence number just after the local FIN
   std::uint32_t finSeqRemote = 0;  // sequence number just after the remote FIN
   std::uint32_t nextSeqLocal = 0;  // highest seq+len seen from each side (retransmission check)
   std::uint32_t nextSeqRemote = 0;
   std::uint32_t retransmissions = 0;
-  std::int64_t synNs = 0;           // time of the first SYN, for the handshake RTT
-  std::int64_t handshakeRttNs = 0;  // see tcp_state.h for what is measured (0 = unknown)
   std::uint16_t flags = 0;          // bit set of what has been seen (tcp_state.h, tcpseen)
 };
 
+// Field order matters: a million of these must fit in about 300 bytes each (issue 6), so
+// the one-byte fields fill the tail of the 42-byte key and nothing leaves a hole. See the
+// static_assert below before adding a field.
 struct Connection {
   core::FlowKey key;
   bool localIsA = true;
   State state = State::Active;
   std::uint8_t icmpType = 0;  // last ICMP type seen, for a readable IcmpOther name
-  std::uint64_t id = 0;       // unique within a run: stable handle for UIs and events
   // The local side opened the conversation: it sent the first SYN (or, for other
   // protocols, the first packet); for TCP first seen mid-stream, it has the higher port.
   bool localInitiated = true;
+  // See `published` below.
+  mutable bool factsDirty = false;
+  bool dpiDone = false;  // inspection ended: no inspector will be created again
+
+  std::uint64_t id = 0;       // unique within a run: stable handle for UIs and events
   // Idle timeout chosen by a later stage that knows the application (DPI: a QUIC peer's
   // max_idle_timeout, a DNS exchange...). Zero: the protocol/state table decides.
   core::Duration timeoutHint;
@@ -82,11 +90,10 @@ struct Connection {
   // Deep packet inspection (SPEC §3). The inspector exists from the first payload until
   // its facts are final; then only the facts stay, in `published`. While it runs,
   // `published` is a copy refreshed lazily by publishedFacts() (records are made far less
-  // often than packets arrive), so these two are a cache: mutable, worker thread only.
+  // often than packets arrive), so these two (and factsDirty) are a cache: mutable, worker
+  // thread only.
   std::unique_ptr<dpi::Inspector> inspector;
   mutable std::shared_ptr<const dpi::Facts> published;
-  mutable bool factsDirty = false;
-  bool dpiDone = false;  // inspection ended: no inspector will be created again
 
   [[nodiscard]] std::uint8_t proto() const { return key.proto; }
   // What DPI knows now (nullptr when nothing was inspected).
@@ -100,6 +107,11 @@ struct Connection {
 
 // The readable name of an ICMP (proto 1) or ICMPv6 (proto 58) message type, upper case
 // like the states ("DEST_UNREACHABLE", "NEIGHBOR_SOLICITATION"); empty when unknown.
+// The table's memory per connection is this plus 8 bytes of LRU links and ~16 bytes of
+// index (track/connection_table.h). Growing it costs every tracked connection: keep the
+// one-byte fields in the key's tail and the rest free of padding.
+static_assert(sizeof(Connection) <= 248, "Connection grew: see the field-order note above");
+
 std::string_view icmpTypeName(std::uint8_t proto, std::uint8_t type);
 // The label to show for `c` in `state` (usually Tracker::displayState): the state name,
 // except for ICMP rows that are not echo, which show the message type's name, and for

@@ -9,8 +9,8 @@ namespace {
 std::uint32_t tagOf(std::uint64_t hash) { return static_cast<std::uint32_t>(hash >> 32); }
 }  // namespace
 
-ConnectionTable::ConnectionTable(std::size_t maxConnections)
-    : bound_(std::clamp<std::size_t>(maxConnections, 1, kMaxBound)) {
+ConnectionTable::ConnectionTable(std::size_t maxConnections, Hasher hasher)
+    : bound_(std::clamp<std::size_t>(maxConnections, 1, kMaxBound)), hasher_(hasher) {
   index_.resize(kMinIndexSize);
   indexBits_ = 6;
   static_assert(kMinIndexSize == 64);
@@ -21,7 +21,7 @@ ConnectionTable::~ConnectionTable() = default;
 const Connection* ConnectionTable::get(std::size_t slot) const {
   if (slot >= slotCount()) return nullptr;
   const SlotData& d = slotRef(static_cast<Slot>(slot));
-  return d.live ? &d.conn : nullptr;
+  return d.live() ? &d.conn : nullptr;
 }
 
 ConnectionTable::Slot ConnectionTable::find(const core::FlowKey& key, std::uint64_t hash) const {
@@ -77,8 +77,6 @@ ConnectionTable::Slot ConnectionTable::insert(const core::FlowKey& key, std::uin
   SlotData& d = slotRef(s);
   d.conn = Connection{};
   d.conn.key = key;
-  d.hash = hash;
-  d.live = true;
   pushNewest(s);
   placeInIndex(Entry{s + 1, tagOf(hash)});
   ++size_;
@@ -87,14 +85,14 @@ ConnectionTable::Slot ConnectionTable::insert(const core::FlowKey& key, std::uin
 
 std::size_t ConnectionTable::indexOf(Slot slot) const {
   const std::size_t mask = index_.size() - 1;
-  std::size_t i = home(tagOf(slotRef(slot).hash));
+  std::size_t i = home(tagOf(hasher_(slotRef(slot).conn.key)));
   while (index_[i].slotPlusOne != slot + 1) i = (i + 1) & mask;
   return i;
 }
 
 void ConnectionTable::erase(Slot slot) {
   SlotData& d = slotRef(slot);
-  assert(d.live);
+  assert(d.live());
   // Backward-shift deletion: pull later members of the probe run into the hole so that
   // every remaining entry stays reachable from its home without tombstones.
   const std::size_t mask = index_.size() - 1;
@@ -111,9 +109,8 @@ void ConnectionTable::erase(Slot slot) {
   index_[hole] = Entry{};
 
   unlink(slot);
-  d.live = false;
   d.conn = Connection{};  // drop whatever the connection held as early as possible
-  d.older = kNoSlot;
+  d.older = kFree;
   d.newer = freeHead_;
   freeHead_ = slot;
   --size_;

@@ -26,12 +26,17 @@ public:
   // Slot numbers are 32-bit; a bound above this is clamped.
   static constexpr std::size_t kMaxBound = std::size_t{1} << 30;
 
-  explicit ConnectionTable(std::size_t maxConnections);
+  // How a key hashes: core::FlowKey::hash, except in tests that force collisions.
+  using Hasher = std::uint64_t (*)(const core::FlowKey&);
+  static std::uint64_t flowHash(const core::FlowKey& key) { return key.hash(); }
+
+  explicit ConnectionTable(std::size_t maxConnections, Hasher hasher = &flowHash);
   ~ConnectionTable();
   ConnectionTable(const ConnectionTable&) = delete;
   ConnectionTable& operator=(const ConnectionTable&) = delete;
 
-  // `hash` must be key.hash(); callers compute it once per packet.
+  // `hash` must be the hasher's value for `key` (key.hash()); callers compute it once per
+  // packet. erase() recomputes it rather than keeping it per connection.
   [[nodiscard]] Slot find(const core::FlowKey& key, std::uint64_t hash) const;
   // Adds a default-constructed connection with `key`, most recently active. Preconditions:
   // the key is absent and !full(). The new connection's fields are left to the caller.
@@ -63,13 +68,18 @@ private:
     std::uint32_t slotPlusOne = 0;  // 0: empty
     std::uint32_t tag = 0;          // upper 32 bits of the flow hash
   };
-  struct SlotData {
-    Connection conn;
-    std::uint64_t hash = 0;
+  // The LRU links come first and slots are cache-line aligned, so that a lookup's key
+  // compare and the links that touch() rewrites share one cache line. The flow hash is not
+  // kept: erase() recomputes it, which is cheaper than 8 more bytes per connection.
+  struct alignas(64) SlotData {
     Slot newer = kNoSlot;  // towards the most recently active; free list link when free
-    Slot older = kNoSlot;
-    bool live = false;
+    Slot older = kFree;    // kFree marks a free slot
+    Connection conn;
+    [[nodiscard]] bool live() const { return older != kFree; }
   };
+  // Never a slot number (slots are below kMaxBound).
+  static constexpr Slot kFree = 0xfffffffeu;
+  static_assert(sizeof(SlotData) == 256, "a table slot is meant to fill exactly four cache lines");
 
   SlotData& slotRef(Slot s) { return chunks_[s / kChunkSlots][s % kChunkSlots]; }
   const SlotData& slotRef(Slot s) const { return chunks_[s / kChunkSlots][s % kChunkSlots]; }
@@ -82,6 +92,7 @@ private:
   void pushNewest(Slot s);
 
   std::size_t bound_;
+  Hasher hasher_;
   std::size_t size_ = 0;
   std::vector<std::unique_ptr<SlotData[]>> chunks_;
   Slot freeHead_ = kNoSlot;
