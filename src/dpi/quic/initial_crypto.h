@@ -37,6 +37,11 @@ bool hkdfExpandLabel(core::Bytes secret, std::string_view label, std::span<std::
 bool derivePacketKeys(core::Bytes secret, bool v2, PacketKeys& out);
 // Both sides' Initial keys for a version (which must have a salt) and a client DCID.
 bool deriveInitialKeys(const VersionInfo& version, core::Bytes dcid, InitialKeys& out);
+// The same in two steps, so that a caller can derive one side's keys only when it needs
+// them: the initial secret (HKDF-Extract of the DCID under the version's salt), then the
+// client's ("client in") or the server's ("server in") packet keys from it.
+bool deriveInitialSecret(const VersionInfo& version, core::Bytes dcid, std::span<std::uint8_t, 32> out);
+bool deriveSideKeys(core::Bytes initialSecret, bool server, bool v2, PacketKeys& out);
 
 // The first five bytes of AES-ECB(hp, sample).
 bool headerProtectionMask(const std::array<std::uint8_t, 16>& hp, core::Bytes sample,
@@ -58,6 +63,8 @@ enum class OpenStatus : std::uint8_t { Ok, TooShort, AuthFailed, CryptoError };
 // Opens one long-header packet (`packet` spans its first byte to the end of its Length
 // field's extent; `pnOffset` is where the packet number starts). The header and plaintext
 // are written into `scratch`, which grows to the packet size once and is then reused.
+// Cost: two AES key schedules and the GCM pass; no allocation once `scratch` has grown
+// (the cipher contexts are kept per thread).
 OpenStatus openLongHeaderPacket(const PacketKeys& keys, core::Bytes packet, std::size_t pnOffset,
                                 std::uint64_t largestPn, bool anyLargest,
                                 std::vector<std::uint8_t>& scratch, OpenedPacket& out);

@@ -69,7 +69,6 @@ private:
   std::uint8_t dcidLen_ = 0;
   InitialKeys keys_;
   tls::ByteReassembler clientCrypto_{kMaxQuicCryptoBytes};
-  std::vector<std::uint8_t> scratch_;  // opened packets; sized once to the largest packet
   std::array<std::uint64_t, 2> largestPn_{};
   std::array<bool, 2> anyPn_{};
   std::array<bool, 2> shortSeen_{};
