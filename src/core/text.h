@@ -23,6 +23,12 @@ std::string escapeControl(std::string_view raw);
 inline std::string escapeControl(Bytes raw) {
   return escapeControl(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
 }
+// Appends escapeControl(raw) to `out` without a temporary (hot output paths reuse `out`).
+void appendEscaped(std::string& out, std::string_view raw);
+// Appends escapeControl(raw) JSON-escaped, i.e. the inside of a JSON string literal whose
+// value is escapeControl(raw): '"' becomes \" and every backslash is doubled (so a wire
+// backslash is four characters and an escape \xHH reads \\xHH in the JSON text).
+void appendEscapedJson(std::string& out, std::string_view raw);
 
 // Copies at most `cap` bytes of `raw` (never splitting a UTF-8 sequence), without escaping:
 // for facts kept on a connection, which are escaped at the edge where they are shown.

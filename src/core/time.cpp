@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <iterator>
 
 namespace rustnet::core {
 
@@ -21,14 +22,78 @@ Split split(Timestamp t) {
   }
   return {static_cast<std::time_t>(sec), sub};
 }
+
+// Days since 1970-01-01 to a proleptic Gregorian date, by the 400-year-era arithmetic
+// (an era is 146097 days; years counted from March so the leap day comes last).
+struct Civil {
+  std::int64_t year;
+  unsigned month;
+  unsigned day;
+};
+Civil civilFromDays(std::int64_t days) {
+  days += 719468;  // shift the epoch to 0000-03-01
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+void put2(char* p, unsigned v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+}
 }  // namespace
 
+void appendRfc3339(std::string& out, Timestamp t) {
+  const auto [sec, sub] = split(t);
+  std::int64_t days = sec / 86400;
+  std::int64_t secOfDay = sec % 86400;
+  if (secOfDay < 0) {
+    secOfDay += 86400;
+    --days;
+  }
+  const Civil c = civilFromDays(days);
+  if (c.year < 0 || c.year > 9999) {
+    // Outside what an int64 of nanoseconds can reach; kept general all the same.
+    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", c.year, c.month,
+                   c.day, secOfDay / 3600, secOfDay / 60 % 60, secOfDay % 60, sub / 1000);
+    return;
+  }
+  // YYYY-MM-DDTHH:MM:SS.uuuuuuZ
+  char b[27];
+  const auto y = static_cast<unsigned>(c.year);
+  put2(b, y / 100);
+  put2(b + 2, y % 100);
+  b[4] = '-';
+  put2(b + 5, c.month);
+  b[7] = '-';
+  put2(b + 8, c.day);
+  b[10] = 'T';
+  const auto s = static_cast<unsigned>(secOfDay);
+  put2(b + 11, s / 3600);
+  b[13] = ':';
+  put2(b + 14, s / 60 % 60);
+  b[16] = ':';
+  put2(b + 17, s % 60);
+  b[19] = '.';
+  auto us = static_cast<unsigned>(sub / 1000);
+  for (int k = 25; k >= 20; --k) {
+    b[k] = static_cast<char>('0' + us % 10);
+    us /= 10;
+  }
+  b[26] = 'Z';
+  out.append(b, sizeof b);
+}
+
 std::string toRfc3339(Timestamp t) {
-  auto [sec, sub] = split(t);
-  std::tm tm{};
-  gmtime_r(&sec, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sub / 1000);
+  std::string out;
+  out.reserve(27);
+  appendRfc3339(out, t);
+  return out;
 }
 
 std::string toFileStamp(Timestamp t) {

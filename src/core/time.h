@@ -42,6 +42,8 @@ struct Timestamp {
 
 // RFC 3339 in UTC with microseconds, e.g. 2024-05-01T12:00:00.123456Z.
 std::string toRfc3339(Timestamp t);
+// Appends the same text to `out`, without gmtime or a temporary (the NDJSON hot path).
+void appendRfc3339(std::string& out, Timestamp t);
 // Local wall-clock time, for log file names: YYYY-MM-DD_HH-MM-SS.
 std::string toFileStamp(Timestamp t);
 
