@@ -104,7 +104,10 @@ Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
     d.responseSeen = true;
     d.rcode = h.rcode();
     d.answerCount = h.anCount;
-    d.answers = msg_.answers;
+    // Moved, not copied: from here on only questions are parsed, so the parser's answer
+    // buffer would sit unused for the rest of the flow.
+    d.answers = std::move(msg_.answers);
+    msg_.answers.clear();
     ctx.facts.advanceState(AppState::DnsResponse);
   }
   if (msg_.hasQuestion) {

@@ -1,6 +1,7 @@
 #include "dpi/ssh/ssh_analyzer.h"
 
 #include <array>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,7 +86,9 @@ private:
 
   Direction clientDir_;
   Side sides_[2];
-  KexInit kex_[2];  // indexed by Direction
+  // Both sides' name-lists (indexed by Direction), allocated at the first KEXINIT and
+  // freed once the algorithms are negotiated: ~0.5 KiB plus the lists, needed only then.
+  std::unique_ptr<std::array<KexInit, 2>> kex_;
   bool negotiated_ = false;
 };
 
@@ -135,7 +138,8 @@ std::string_view SshAnalyzer::banner(Side& side, std::string_view data, Context&
 }
 
 void SshAnalyzer::kexinitBody(Side& side, core::Bytes body, Context& ctx, bool& ok) {
-  KexInit& k = kex_[&side == &sides_[0] ? 0 : 1];
+  if (!kex_) kex_ = std::make_unique<std::array<KexInit, 2>>();
+  KexInit& k = (*kex_)[&side == &sides_[0] ? 0 : 1];
   if (!parseKexinit(body, k, ctx.counters)) {
     ok = false;
     return;
@@ -144,10 +148,9 @@ void SshAnalyzer::kexinitBody(Side& side, core::Bytes body, Context& ctx, bool& 
   (isClient(side) ? ssh.clientKexinitSeen : ssh.serverKexinitSeen) = true;
   if (ssh.clientKexinitSeen && ssh.serverKexinitSeen && !negotiated_) {
     const auto c = static_cast<std::size_t>(clientDir_);
-    ssh.negotiated = negotiateAll(kex_[c], kex_[1 - c]);
+    ssh.negotiated = negotiateAll((*kex_)[c], (*kex_)[1 - c]);
     negotiated_ = true;
-    kex_[0] = {};
-    kex_[1] = {};
+    kex_.reset();
   }
 }
 

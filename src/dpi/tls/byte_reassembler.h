@@ -6,6 +6,7 @@
 // than the cap; the number of disjoint holes is capped too, so bookkeeping stays constant.
 // The buffer grows on demand up to the cap (one per-connection allocation, amortised) and
 // can be released once the analyzer no longer needs it.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +28,10 @@ public:
     TooManyGaps, // would create more than kMaxReassemblyRanges holes: nothing stored
   };
 
-  explicit ByteReassembler(std::size_t capacity) : capacity_(capacity) {}
+  // Offsets are kept in 32 bits (the ranges table is then 128 bytes, not 256): caps are
+  // tens of KiB.
+  explicit ByteReassembler(std::size_t capacity)
+      : capacity_(static_cast<std::uint32_t>(std::min<std::size_t>(capacity, UINT32_MAX))) {}
 
   // Stores `data` at stream offset `offset`.
   Insert insert(std::uint64_t offset, core::Bytes data);
@@ -57,15 +61,15 @@ public:
 
 private:
   struct Range {
-    std::size_t begin = 0;
-    std::size_t end = 0;  // exclusive
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;  // exclusive
   };
-  bool addRange(std::size_t begin, std::size_t end);
+  bool addRange(std::uint32_t begin, std::uint32_t end);
 
-  std::size_t capacity_;
   std::vector<std::uint8_t> buf_;
   std::array<Range, kMaxReassemblyRanges> ranges_{};
-  std::size_t rangeCount_ = 0;
+  std::uint32_t capacity_;
+  std::uint32_t rangeCount_ = 0;
 };
 
 }  // namespace rustnet::dpi::tls

@@ -44,6 +44,13 @@ Confidence probe(const FlowInfo& flow, const Segment& seg) {
 
 std::unique_ptr<Analyzer> create(const FlowInfo&) { return std::make_unique<TlsAnalyzer>(); }
 
+// Joins a message spread over several records; its body is parsed at once and never kept,
+// so one buffer per thread serves every connection.
+std::vector<std::uint8_t>& scratch() {
+  thread_local std::vector<std::uint8_t> buf;
+  return buf;
+}
+
 }  // namespace
 
 const AnalyzerEntry kEntry{"tls", transports::kTcp, &probe, &create};
@@ -102,13 +109,27 @@ void TlsAnalyzer::parse(const HandshakeScan& scan, Context& ctx) {
 
 Verdict TlsAnalyzer::feed(const Segment& seg, Context& ctx) {
   Side& side = sides_[static_cast<std::size_t>(seg.dir)];
+  if (!side.finished && !side.started && seg.data.size() < kMaxClientHelloBytes) {
+    // The usual case: the direction's first segment holds its whole first message. It is
+    // parsed where it lies, and the reassembly buffer is never allocated.
+    const HandshakeScan scan = scanFirstHandshake(seg.data, false, scratch());
+    if (scan.status == HandshakeScan::Status::Complete) {
+      if (side.packets < UINT16_MAX) ++side.packets;
+      side.started = true;
+      side.base = seg.tcpSeq;
+      side.finished = true;
+      parse(scan, ctx);
+      if (scan.type == handshake::kClientHello) clientHello_ = true;
+      if (scan.type == handshake::kServerHello) serverHello_ = true;
+    }
+  }
   if (!side.finished) {
     if (side.packets < UINT16_MAX) ++side.packets;
     bool notTls = !place(side, seg, ctx);
     if (!notTls) {
       const bool lastChance = side.packets >= kPartialParseFrom;
       const bool atCap = side.stream.contiguousToCapacity();
-      const HandshakeScan scan = scanFirstHandshake(side.stream.contiguous(), atCap || lastChance, scratch_);
+      const HandshakeScan scan = scanFirstHandshake(side.stream.contiguous(), atCap || lastChance, scratch());
       switch (scan.status) {
         case HandshakeScan::Status::NeedMore: break;
         case HandshakeScan::Status::NotTls:

@@ -51,7 +51,6 @@ private:
   void parse(const HandshakeScan& scan, Context& ctx);
 
   std::array<Side, 2> sides_;
-  std::vector<std::uint8_t> scratch_;  // joins a message spread over several records
   bool clientHello_ = false;
   bool serverHello_ = false;
 };
