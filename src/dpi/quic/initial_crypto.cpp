@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 namespace rustnet::dpi::quic {
 
@@ -66,6 +67,7 @@ constexpr std::size_t kShaOut = 32;
 // the short inputs of HKDF here.
 class HmacSha256 {
 public:
+  HmacSha256() = default;  // unkeyed: only a placeholder to assign to
   explicit HmacSha256(core::Bytes key) {
     std::array<std::uint8_t, kShaBlock> block{};
     if (key.size() > kShaBlock) {
@@ -103,10 +105,10 @@ private:
 // HKDF-Extract keyed by a version's salt, kept per thread: a handful of salts exist, and
 // each connection's derivation starts from one of them. A full table falls back to keying
 // afresh (salts passed by tests, say); salts are compared by content.
-const HmacSha256& saltKey(core::Bytes salt, HmacSha256& fallback) {
+const HmacSha256& saltKey(core::Bytes salt, std::optional<HmacSha256>& fallback) {
   struct Entry {
     std::array<std::uint8_t, 20> salt{};
-    HmacSha256 key{core::Bytes{}};
+    HmacSha256 key;
   };
   constexpr std::size_t kSlots = 12;
   thread_local std::array<Entry, kSlots> cache{};
@@ -122,8 +124,7 @@ const HmacSha256& saltKey(core::Bytes salt, HmacSha256& fallback) {
       return e.key;
     }
   }
-  fallback = HmacSha256(salt);
-  return fallback;
+  return fallback.emplace(salt);
 }
 
 // RFC 8446 §7.1 HKDF-Expand-Label with an empty context, for outputs of at most one
@@ -157,7 +158,7 @@ bool packetKeys(const HmacSha256& secret, bool v2, PacketKeys& out) {
 }  // namespace
 
 bool hkdfExtract(core::Bytes salt, core::Bytes ikm, std::span<std::uint8_t, 32> prk) {
-  HmacSha256 fallback{core::Bytes{}};
+  std::optional<HmacSha256> fallback;
   saltKey(salt, fallback).mac(ikm, {}, {}, prk);
   return true;
 }
