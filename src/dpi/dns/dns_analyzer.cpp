@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -27,7 +28,9 @@ AppProto protoFor(const FlowInfo& flow) {
 class DnsAnalyzer final : public Analyzer {
 public:
   explicit DnsAnalyzer(const FlowInfo& flow)
-      : tcp_(flow.transport == Transport::Tcp), proto_(protoFor(flow)) {}
+      : proto_(protoFor(flow)) {
+    if (flow.transport == Transport::Tcp) sides_ = std::make_unique<std::array<TcpSide, 2>>();
+  }
 
   Verdict feed(const Segment& seg, Context& ctx) override;
 
@@ -49,10 +52,11 @@ private:
   Verdict feedTcp(TcpSide& side, core::Bytes data, Context& ctx);
   void noteName(DnsFacts& d, std::string_view name, Context& ctx);
 
-  bool tcp_;
   AppProto proto_;
   Message msg_;
-  TcpSide sides_[2];
+  // TCP framing state, per Direction; absent for UDP, where each datagram is a message
+  // (most DNS flows: their analyzers then carry no framing state at all).
+  std::unique_ptr<std::array<TcpSide, 2>> sides_;
   bool namesCapCounted_ = false;
 };
 
@@ -174,8 +178,9 @@ Verdict DnsAnalyzer::feedTcp(TcpSide& side, core::Bytes data, Context& ctx) {
 }
 
 Verdict DnsAnalyzer::feed(const Segment& seg, Context& ctx) {
-  if (!tcp_) return message(seg.data, ctx);
-  TcpSide& side = sides_[static_cast<std::size_t>(seg.dir)];
+  if (!sides_) return message(seg.data, ctx);
+  auto& sides = *sides_;
+  TcpSide& side = sides[static_cast<std::size_t>(seg.dir)];
   const auto acc = side.order.accept(seg.tcpSeq, seg.data);
   if (acc.gap) {
     side.lost = true;
@@ -183,7 +188,7 @@ Verdict DnsAnalyzer::feed(const Segment& seg, Context& ctx) {
     side.buf.shrink_to_fit();
   }
   const Verdict v = feedTcp(side, acc.data, ctx);
-  if ((v == Verdict::NeedMore || v == Verdict::Monitor) && sides_[0].lost && sides_[1].lost) {
+  if ((v == Verdict::NeedMore || v == Verdict::Monitor) && sides[0].lost && sides[1].lost) {
     return ctx.facts.proto() == proto_ ? Verdict::Done : Verdict::NotMine;
   }
   return v;
