@@ -51,11 +51,14 @@ struct FlowKey {
 
   // The same value for both directions (the key is canonical). A 64-bit multiply-mix over
   // the address words: cheap, and spreads the low bits that shard selection uses.
-  [[nodiscard]] std::uint64_t hash() const {
+  // Unseeded it is fixed, so anyone can compute it (and with IPv6, whose address words are
+  // all the sender's to choose, build colliding tuples at will); structures that packets
+  // fill pass a secret `seed` (the connection table does). Seed 0 is hash().
+  [[nodiscard]] std::uint64_t hash(std::uint64_t seed = 0) const {
     std::uint64_t w[4];
     std::memcpy(w, a.addr.bytes().data(), 16);
     std::memcpy(w + 2, b.addr.bytes().data(), 16);
-    std::uint64_t h = 0x9e3779b97f4a7c15ull ^ proto;
+    std::uint64_t h = 0x9e3779b97f4a7c15ull ^ seed ^ proto;
     h = mix(h ^ w[0]);
     h = mix(h ^ w[1]);
     h = mix(h ^ w[2]);

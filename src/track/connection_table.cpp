@@ -2,15 +2,28 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
+#include <random>
 
 namespace rustnet::track {
 
 namespace {
 std::uint32_t tagOf(std::uint64_t hash) { return static_cast<std::uint32_t>(hash >> 32); }
+
+std::uint64_t randomSeed(const void* salt) {
+  try {
+    std::random_device rd;
+    return (std::uint64_t{rd()} << 32) ^ rd();
+  } catch (const std::exception&) {
+    // No entropy source: the clock and an address still differ from run to run.
+    return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+           reinterpret_cast<std::uintptr_t>(salt);
+  }
+}
 }  // namespace
 
 ConnectionTable::ConnectionTable(std::size_t maxConnections, Hasher hasher)
-    : bound_(std::clamp<std::size_t>(maxConnections, 1, kMaxBound)), hasher_(hasher) {
+    : bound_(std::clamp<std::size_t>(maxConnections, 1, kMaxBound)), hasher_(hasher), seed_(randomSeed(this)) {
   index_.resize(kMinIndexSize);
   indexBits_ = 6;
   static_assert(kMinIndexSize == 64);
@@ -85,7 +98,7 @@ ConnectionTable::Slot ConnectionTable::insert(const core::FlowKey& key, std::uin
 
 std::size_t ConnectionTable::indexOf(Slot slot) const {
   const std::size_t mask = index_.size() - 1;
-  std::size_t i = home(tagOf(hasher_(slotRef(slot).conn.key)));
+  std::size_t i = home(tagOf(hashOf(slotRef(slot).conn.key)));
   while (index_[i].slotPlusOne != slot + 1) i = (i + 1) & mask;
   return i;
 }

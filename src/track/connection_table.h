@@ -26,17 +26,22 @@ public:
   // Slot numbers are 32-bit; a bound above this is clamped.
   static constexpr std::size_t kMaxBound = std::size_t{1} << 30;
 
-  // How a key hashes: core::FlowKey::hash, except in tests that force collisions.
+  // How a key hashes. By default FlowKey::hash with a seed drawn when the table is made:
+  // where a key lands is then unknown to whoever sends the packets, so they cannot pile
+  // tuples onto one probe run (shard selection stays unseeded and reproducible). Tests
+  // force collisions with their own hasher.
   using Hasher = std::uint64_t (*)(const core::FlowKey&);
-  static std::uint64_t flowHash(const core::FlowKey& key) { return key.hash(); }
-
-  explicit ConnectionTable(std::size_t maxConnections, Hasher hasher = &flowHash);
+  explicit ConnectionTable(std::size_t maxConnections, Hasher hasher = nullptr);
   ~ConnectionTable();
   ConnectionTable(const ConnectionTable&) = delete;
   ConnectionTable& operator=(const ConnectionTable&) = delete;
 
-  // `hash` must be the hasher's value for `key` (key.hash()); callers compute it once per
-  // packet. erase() recomputes it rather than keeping it per connection.
+  // The hash find() and insert() take; callers compute it once per packet. erase()
+  // recomputes it rather than keeping it per connection.
+  [[nodiscard]] std::uint64_t hashOf(const core::FlowKey& key) const {
+    return hasher_ != nullptr ? hasher_(key) : key.hash(seed_);
+  }
+  // `hash` must be hashOf(key).
   [[nodiscard]] Slot find(const core::FlowKey& key, std::uint64_t hash) const;
   // Adds a default-constructed connection with `key`, most recently active. Preconditions:
   // the key is absent and !full(). The new connection's fields are left to the caller.
@@ -93,6 +98,7 @@ private:
 
   std::size_t bound_;
   Hasher hasher_;
+  std::uint64_t seed_;
   std::size_t size_ = 0;
   std::vector<std::unique_ptr<SlotData[]>> chunks_;
   Slot freeHead_ = kNoSlot;

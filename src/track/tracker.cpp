@@ -47,7 +47,7 @@ std::size_t Tracker::slotCount() const { return table_->slotCount(); }
 const Connection* Tracker::connectionAt(std::size_t slot) const { return table_->get(slot); }
 
 const Connection* Tracker::find(const core::FlowKey& key) const {
-  const auto slot = table_->find(key, key.hash());
+  const auto slot = table_->find(key, table_->hashOf(key));
   return slot == ConnectionTable::kNoSlot ? nullptr : &table_->at(slot);
 }
 
@@ -106,7 +106,7 @@ void Tracker::onPacket(const decode::PacketView& p) {
     ++counters_.untracked;
     return;
   }
-  const std::uint64_t hash = keyed->key.hash();
+  const std::uint64_t hash = table_->hashOf(keyed->key);
   auto slot = table_->find(keyed->key, hash);
   if (slot != ConnectionTable::kNoSlot) {
     const Connection& old = table_->at(slot);

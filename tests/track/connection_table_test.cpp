@@ -163,19 +163,34 @@ TEST(ConnectionTable, BoundIsAtLeastOne) {
   EXPECT_EQ(t.bound(), 1u);
   EXPECT_FALSE(t.full());
   const auto k = test::key(core::proto::kTcp, "10.0.0.1", 1, "10.0.0.2", 2);
-  t.insert(k, k.hash());
+  t.insert(k, t.hashOf(k));
   EXPECT_TRUE(t.full());
 }
 
 TEST(ConnectionTable, AddressesStayPutWhileThePoolGrows) {
   ConnectionTable t(100000);
   const auto keys = makeKeys(5000);
-  const auto first = t.insert(keys[0], keys[0].hash());
+  const auto first = t.insert(keys[0], t.hashOf(keys[0]));
   const Connection* addr = &t.at(first);
-  for (int i = 1; i < 5000; ++i) t.insert(keys[i], keys[i].hash());
+  for (int i = 1; i < 5000; ++i) t.insert(keys[i], t.hashOf(keys[i]));
   EXPECT_EQ(&t.at(first), addr);
-  EXPECT_EQ(t.find(keys[0], keys[0].hash()), first);
+  EXPECT_EQ(t.find(keys[0], t.hashOf(keys[0])), first);
   EXPECT_GE(t.slotCount(), 5000u);
+}
+
+}  // namespace
+}  // namespace rustnet::track
+
+namespace rustnet::track {
+namespace {
+
+TEST(ConnectionTable, EachTableHashesWithItsOwnSeed) {
+  const ConnectionTable a(10);
+  const ConnectionTable b(10);
+  const auto k = test::key(core::proto::kUdp, "10.0.0.1", 1, "10.0.0.2", 2);
+  EXPECT_NE(a.hashOf(k), b.hashOf(k));  // equal only if both drew the same 64-bit seed
+  EXPECT_NE(a.hashOf(k), k.hash());
+  EXPECT_EQ(a.hashOf(k), a.hashOf(k));
 }
 
 }  // namespace
