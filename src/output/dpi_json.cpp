@@ -1,11 +1,8 @@
 #include "output/dpi_json.h"
 
-#include <fmt/format.h>
-
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include "core/text.h"
 
 namespace rustnet::output {
 
@@ -15,14 +12,10 @@ void wireIf(JsonLine& j, std::string_view key, std::string_view value) {
   if (!value.empty()) j.wire(key, value);
 }
 
-std::string wireArray(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    JsonLine::appendQuoted(out, core::escapeControl(items[i]));
-  }
-  out += ']';
-  return out;
+void wireArray(JsonLine& j, std::string_view key, const std::vector<std::string>& items) {
+  j.beginArray(key);
+  for (const auto& item : items) j.element(item);
+  j.endArray();
 }
 
 void http(JsonLine& j, const dpi::HttpFacts& h) {
@@ -35,39 +28,49 @@ void http(JsonLine& j, const dpi::HttpFacts& h) {
 
 void tls(JsonLine& j, const dpi::TlsFacts& t) {
   wireIf(j, "tls_sni", t.sni);
-  if (!t.alpn.empty()) j.raw("tls_alpn", wireArray(t.alpn));
+  if (!t.alpn.empty()) wireArray(j, "tls_alpn", t.alpn);
   // The version in use when the server answered, else the best the client offered.
   const std::uint16_t v = t.negotiatedVersion != 0 ? t.negotiatedVersion : t.maxOfferedVersion;
   if (v != 0) j.str("tls_version", dpi::tlsVersionName(v));
   if (t.maxOfferedVersion != 0) j.str("tls_max_offered_version", dpi::tlsVersionName(t.maxOfferedVersion));
-  if (t.serverHelloSeen) j.str("tls_cipher", fmt::format("0x{:04x}", t.cipher));
+  if (t.serverHelloSeen) j.hex("tls_cipher", t.cipher, 4);
   if (t.ech) j.boolean("tls_ech", true);
 }
 
 void dns(JsonLine& j, const dpi::DnsFacts& d) {
   j.num("dns_id", std::uint64_t{d.id});
   wireIf(j, "dns_query", d.qname);
-  if (d.names.size() > 1) j.raw("dns_queries", wireArray(d.names));
+  if (d.names.size() > 1) wireArray(j, "dns_queries", d.names);
   if (d.querySeen || !d.qname.empty()) j.str("dns_qtype", dpi::dnsTypeName(d.qtype));
   if (!d.responseSeen) return;
   j.str("dns_rcode", dpi::dnsRcodeName(d.rcode));
-  std::vector<std::string> answers;
-  answers.reserve(d.answers.size());
-  for (const auto& a : d.answers) answers.push_back(a.name.empty() ? a.addr.toString() : a.name);
-  j.raw("dns_answers", wireArray(answers));
+  j.beginArray("dns_answers");
+  for (const auto& a : d.answers) {
+    if (a.name.empty()) {
+      j.element(a.addr);
+    } else {
+      j.element(a.name);
+    }
+  }
+  j.endArray();
 }
 
-void sshBanner(JsonLine& j, std::string_view side, const dpi::SshBanner& b) {
+struct SshBannerKeys {
+  std::string_view version, software, comment;
+};
+constexpr SshBannerKeys kSshClient{"ssh_client_version", "ssh_client_software", "ssh_client_comment"};
+constexpr SshBannerKeys kSshServer{"ssh_server_version", "ssh_server_software", "ssh_server_comment"};
+
+void sshBanner(JsonLine& j, const SshBannerKeys& keys, const dpi::SshBanner& b) {
   if (!b.seen) return;
-  const std::string prefix = fmt::format("ssh_{}_", side);
-  j.wire(prefix + "version", b.protoVersion);
-  j.wire(prefix + "software", b.software);
-  wireIf(j, prefix + "comment", b.comment);
+  j.wire(keys.version, b.protoVersion);
+  j.wire(keys.software, b.software);
+  wireIf(j, keys.comment, b.comment);
 }
 
 void ssh(JsonLine& j, const dpi::SshFacts& s) {
-  sshBanner(j, "client", s.client);
-  sshBanner(j, "server", s.server);
+  sshBanner(j, kSshClient, s.client);
+  sshBanner(j, kSshServer, s.server);
   const auto& a = s.negotiated;
   wireIf(j, "ssh_kex", a.kex);
   wireIf(j, "ssh_host_key", a.hostKey);
@@ -79,18 +82,23 @@ void ssh(JsonLine& j, const dpi::SshFacts& s) {
   wireIf(j, "ssh_compression_s2c", a.compressionS2c);
 }
 
-std::string hex(const dpi::QuicCid& cid) {
-  std::string out;
-  for (std::size_t i = 0; i < cid.len && i < cid.bytes.size(); ++i) out += fmt::format("{:02x}", cid.bytes[i]);
-  return out;
+void cidHex(JsonLine& j, std::string_view key, const dpi::QuicCid& cid) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char buf[2 * sizeof cid.bytes];
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < cid.len && i < cid.bytes.size(); ++i) {
+    buf[n++] = kHex[cid.bytes[i] >> 4];
+    buf[n++] = kHex[cid.bytes[i] & 0xf];
+  }
+  j.str(key, std::string_view(buf, n));
 }
 
 void quic(JsonLine& j, const dpi::QuicFacts& q) {
-  if (q.version != 0) j.str("quic_version", fmt::format("0x{:08x}", q.version));
+  if (q.version != 0) j.hex("quic_version", q.version, 8);
   wireIf(j, "quic_sni", q.sni);
-  if (!q.alpn.empty()) j.raw("quic_alpn", wireArray(q.alpn));
-  if (q.dcid.len > 0) j.str("quic_dcid", hex(q.dcid));
-  if (q.scid.len > 0) j.str("quic_scid", hex(q.scid));
+  if (!q.alpn.empty()) wireArray(j, "quic_alpn", q.alpn);
+  if (q.dcid.len > 0) cidHex(j, "quic_dcid", q.dcid);
+  if (q.scid.len > 0) cidHex(j, "quic_scid", q.scid);
   if (q.maxIdleTimeoutMs != 0) j.num("quic_max_idle_timeout_ms", q.maxIdleTimeoutMs);
   if (q.closed) j.boolean("quic_closed", true);
   if (q.versionNegotiation) j.boolean("quic_version_negotiation", true);

@@ -17,19 +17,19 @@ std::string_view eventName(engine::ConnectionEvent::Kind k) {
 }
 }  // namespace
 
-std::string formatEvent(const engine::ConnectionEvent& e) {
+void appendEvent(std::string& out, const engine::ConnectionEvent& e) {
   const engine::ConnectionRecord& r = e.record;
-  JsonLine j;
-  j.str("timestamp", core::toRfc3339(e.when))
+  JsonLine j(out);
+  j.time("timestamp", e.when)
       .str("event", eventName(e.kind))
       .num("connection_id", r.id)
       .str("protocol", core::protoName(r.proto))
-      .str("source_ip", r.local.addr.toString());
+      .ip("source_ip", r.local.addr);
   if (hasPorts(r.proto)) j.num("source_port", std::uint64_t{r.local.port});
-  j.str("destination_ip", r.remote.addr.toString());
+  j.ip("destination_ip", r.remote.addr);
   if (hasPorts(r.proto)) j.num("destination_port", std::uint64_t{r.remote.port});
   if (isIcmp(r.proto) && r.local.port != 0) j.num("icmp_id", std::uint64_t{r.local.port});
-  j.str("state", r.stateLabel);
+  j.str("state", std::string_view(r.stateLabel));
   if (!r.service.empty()) {
     j.str("service_name", r.service);
   } else {
@@ -51,19 +51,26 @@ std::string formatEvent(const engine::ConnectionEvent& e) {
         .num("packets_sent", r.sent.packets)
         .num("packets_received", r.received.packets)
         .num("duration_secs", (r.lastSeen - r.firstSeen).secondsF())
-        .str("first_seen", core::toRfc3339(r.firstSeen))
-        .str("last_seen", core::toRfc3339(r.lastSeen));
+        .time("first_seen", r.firstSeen)
+        .time("last_seen", r.lastSeen);
     if (r.proto == core::proto::kTcp) {
       j.num("tcp_retransmissions", std::uint64_t{r.retransmissions});
       if (r.handshakeRttNs > 0) j.num("tcp_handshake_rtt_ms", static_cast<double>(r.handshakeRttNs) / 1e6);
     }
   }
-  return j.finish();
+  j.end();
+}
+
+std::string formatEvent(const engine::ConnectionEvent& e) {
+  std::string out;
+  out.reserve(512);
+  appendEvent(out, e);
+  return out;
 }
 
 std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
   JsonLine j;
-  j.str("timestamp", core::toRfc3339(run.ended))
+  j.time("timestamp", run.ended)
       .str("event", "summary")
       .str(run.live ? "interface" : "file", run.source)
       .num("elapsed_secs", (run.finished - run.started).secondsF())

@@ -11,6 +11,8 @@
 namespace rustnet::output {
 
 std::string formatEvent(const engine::ConnectionEvent& e);
+// Appends the same line (with its newline) to `out`: the hot path, which reuses `out`.
+void appendEvent(std::string& out, const engine::ConnectionEvent& e);
 
 struct RunInfo {
   std::string source;  // interface or file

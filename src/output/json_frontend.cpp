@@ -11,16 +11,34 @@
 
 namespace rustnet::output {
 
-bool EventWriter::write(const std::string& line) {
+bool EventWriter::writeOut(std::string_view data) {
+  if (data.empty()) return !failed_;
   if (out_ != nullptr && !failed_) {
-    if (std::fwrite(line.data(), 1, line.size(), out_) != line.size()) failed_ = true;
+    if (std::fwrite(data.data(), 1, data.size(), out_) != data.size()) failed_ = true;
   }
-  if (log_.isOpen() && !log_.write(line)) failed_ = true;
+  if (log_.isOpen() && !log_.write(data)) failed_ = true;
   return !failed_;
 }
 
-void EventWriter::flush() {
+bool EventWriter::writeEvent(const engine::ConnectionEvent& e) {
+  appendEvent(pending_, e);
+  if (pending_.size() < kBatchBytes) return !failed_;
+  writeOut(pending_);
+  pending_.clear();
+  return !failed_;
+}
+
+bool EventWriter::write(std::string_view line) {
+  writeOut(pending_);
+  pending_.clear();
+  return writeOut(line);
+}
+
+bool EventWriter::flush() {
+  writeOut(pending_);
+  pending_.clear();
   if (out_ != nullptr && std::fflush(out_) != 0) failed_ = true;
+  return !failed_;
 }
 
 namespace {
@@ -56,11 +74,11 @@ RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic
     while (!held.empty() && (!hold || done || now - held.front().arrived >= kProcessHold)) {
       engine::ConnectionEvent& e = held.front().event;
       engine.joinProcess(e.record);
-      if (!writer.write(formatEvent(e))) result.outputFailed = true;
+      if (!writer.writeEvent(e)) result.outputFailed = true;
       held.pop_front();
       wrote = true;
     }
-    if (wrote) writer.flush();
+    if (wrote && !writer.flush()) result.outputFailed = true;
     if (done && held.empty() && batch.empty()) break;
     // Sleep only when idle; a full batch means the workers are producing faster than that.
     if (batch.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -86,7 +104,7 @@ void writeSummary(engine::Engine& engine, EventWriter& writer, core::Timestamp s
   if (result.sourceError) run.error = *result.sourceError;
   engine::EngineStats stats = snap->stats;
   if (!writer.write(formatSummary(stats, run))) result.outputFailed = true;
-  writer.flush();
+  if (!writer.flush()) result.outputFailed = true;
   spdlog::info("run ended: {} packets seen, {} connections created", stats.capture.seen,
                stats.tracker.created);
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/engine.h"
 #include "output/private_file.h"
@@ -19,15 +20,26 @@ struct RunResult {
 
 class EventWriter {
 public:
+  // Bytes of formatted events held before they are written in one piece.
+  static constexpr std::size_t kBatchBytes = 64 * 1024;
+
   // `out` may be null (UI runs that only log to a file); `log` may be closed.
-  EventWriter(std::FILE* out, PrivateFile log) : out_(out), log_(std::move(log)) {}
-  // Writes one line to every destination. False once a destination has failed.
-  bool write(const std::string& line);
-  void flush();
+  EventWriter(std::FILE* out, PrivateFile log) : out_(out), log_(std::move(log)) {
+    pending_.reserve(kBatchBytes + 4096);
+  }
+  // Formats one event into the pending batch, which goes out once it passes kBatchBytes
+  // and at flush(). False once a destination has failed.
+  bool writeEvent(const engine::ConnectionEvent& e);
+  // Writes the pending batch, then one line, to every destination now.
+  bool write(std::string_view line);
+  // Writes the pending batch and flushes stdout. False once a destination has failed.
+  bool flush();
 
 private:
+  bool writeOut(std::string_view data);
   std::FILE* out_;
   PrivateFile log_;
+  std::string pending_;  // reused: no allocation per event once it has grown
   bool failed_ = false;
 };
 
