@@ -1,4 +1,4 @@
-// Live capture: one pcap handle configured before activation (immediate delivery, a large
+// Live capture: one pcap handle configured before activation (block delivery, a large
 // kernel ring, nanosecond timestamps where the kernel gives them), and every way opening
 // can fail turned into one line that says what to do about it.
 #include <pcap.h>
@@ -84,9 +84,11 @@ Attempt activate(const std::string& iface, const LiveOptions& o, int bufferBytes
   pcap_set_snaplen(p, o.snaplen);
   pcap_set_promisc(p, o.promiscuous ? 1 : 0);
   pcap_set_timeout(p, o.timeoutMs);
-  // Immediate mode: frames reach us as they arrive rather than when a kernel block fills,
-  // so the display is current even on a quiet link.
-  pcap_set_immediate_mode(p, 1);
+  // No immediate mode: with it libpcap falls back to TPACKET_V2, whose fixed slots are
+  // sized for the largest frame (64 KiB on offloading devices), so the 64 MiB buffer held
+  // about a thousand frames and a tcpreplay burst overflowed it. TPACKET_V3 packs frames
+  // into blocks; the timeout retires a partly filled block, so on a quiet link frames still
+  // arrive within timeoutMs.
   pcap_set_buffer_size(p, bufferBytes);
   // Not every kernel/device offers nanoseconds; then libpcap keeps microseconds.
   (void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);

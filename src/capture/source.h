@@ -54,7 +54,9 @@ struct LiveOptions {
   std::string bpfFilter;        // empty → none
   int snaplen = 262'144;
   int bufferBytes = 64 << 20;   // kernel ring; generous so bursts are not dropped
-  int timeoutMs = 100;          // how often dispatch() returns when idle
+  // Longest a captured frame waits in a partly filled kernel block (and how often
+  // dispatch() returns when idle): the delay before a new connection is seen.
+  int timeoutMs = 20;
   bool promiscuous = false;
 };
 
@@ -93,8 +95,8 @@ public:
   [[nodiscard]] virtual std::string warning() const = 0;
 };
 
-// Opens a live capture (immediate mode, large buffer, nanosecond timestamps where the
-// kernel offers them). Throws CaptureError: unknown interface (listing the available ones),
+// Opens a live capture (kernel blocks retired after timeoutMs, large buffer, nanosecond
+// timestamps where the kernel offers them). Throws CaptureError: unknown interface (listing the available ones),
 // missing privileges (saying how to grant them), interface down, no usable default
 // interface, bad BPF filter.
 std::unique_ptr<Source> openLive(const LiveOptions& options);

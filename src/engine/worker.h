@@ -27,7 +27,10 @@ struct WorkerSnapshot {
 struct WorkerConfig {
   track::TrackerConfig tracker;
   std::size_t ringBytes = 32u << 20;
-  std::size_t eventQueue = 1u << 16;
+  // Events waiting for the front end. Every slot is constructed up front (~300 bytes
+  // each), so this is resident memory; the front ends drain every millisecond or so, and a
+  // full queue makes the worker wait rather than lose events.
+  std::size_t eventQueue = 1u << 13;
   bool live = false;
   // Asks the attribution thread about each new TCP/UDP connection; null when off.
   process::Requester* requester = nullptr;
