@@ -29,6 +29,12 @@ void appendEscaped(std::string& out, std::string_view raw);
 // value is escapeControl(raw): '"' becomes \" and every backslash is doubled (so a wire
 // backslash is four characters and an escape \xHH reads \\xHH in the JSON text).
 void appendEscapedJson(std::string& out, std::string_view raw);
+// Most output bytes one input byte can become: \xHH, and \\xHH in the JSON form.
+inline constexpr std::size_t kMaxEscapedPerByte = 4;
+inline constexpr std::size_t kMaxEscapedJsonPerByte = 5;
+// appendEscapedJson into raw memory: writes at `dst`, which must have room for
+// kMaxEscapedJsonPerByte * raw.size() bytes, and returns the end of what it wrote.
+char* writeEscapedJson(char* dst, std::string_view raw);
 
 // Copies at most `cap` bytes of `raw` (never splitting a UTF-8 sequence), without escaping:
 // for facts kept on a connection, which are escaped at the edge where they are shown.

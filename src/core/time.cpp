@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <iterator>
 
 namespace rustnet::core {
 
@@ -48,7 +47,7 @@ void put2(char* p, unsigned v) {
 }
 }  // namespace
 
-void appendRfc3339(std::string& out, Timestamp t) {
+char* writeRfc3339(char* dst, Timestamp t) {
   const auto [sec, sub] = split(t);
   std::int64_t days = sec / 86400;
   std::int64_t secOfDay = sec % 86400;
@@ -56,16 +55,10 @@ void appendRfc3339(std::string& out, Timestamp t) {
     secOfDay += 86400;
     --days;
   }
+  // An int64 of nanoseconds reaches the years 1677 to 2262: always four digits.
   const Civil c = civilFromDays(days);
-  if (c.year < 0 || c.year > 9999) {
-    // Outside what an int64 of nanoseconds can reach; kept general all the same.
-    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", c.year, c.month,
-                   c.day, secOfDay / 3600, secOfDay / 60 % 60, secOfDay % 60, sub / 1000);
-    return;
-  }
-  // YYYY-MM-DDTHH:MM:SS.uuuuuuZ
-  char b[27];
   const auto y = static_cast<unsigned>(c.year);
+  char* b = dst;
   put2(b, y / 100);
   put2(b + 2, y % 100);
   b[4] = '-';
@@ -86,6 +79,12 @@ void appendRfc3339(std::string& out, Timestamp t) {
     us /= 10;
   }
   b[26] = 'Z';
+  return dst + kRfc3339Size;
+}
+
+void appendRfc3339(std::string& out, Timestamp t) {
+  char b[kRfc3339Size];
+  writeRfc3339(b, t);
   out.append(b, sizeof b);
 }
 

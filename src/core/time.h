@@ -3,6 +3,7 @@
 // live runs from the system clock; either way it is passed in, never read ad hoc, so that
 // tests and file replays are deterministic.
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -44,6 +45,9 @@ struct Timestamp {
 std::string toRfc3339(Timestamp t);
 // Appends the same text to `out`, without gmtime or a temporary (the NDJSON hot path).
 void appendRfc3339(std::string& out, Timestamp t);
+// Writes the same text at `dst` (exactly kRfc3339Size bytes) and returns its end.
+inline constexpr std::size_t kRfc3339Size = 27;
+char* writeRfc3339(char* dst, Timestamp t);
 // Local wall-clock time, for log file names: YYYY-MM-DD_HH-MM-SS.
 std::string toFileStamp(Timestamp t);
 

@@ -8,11 +8,11 @@ namespace rustnet::output {
 
 namespace {
 
-void wireIf(JsonLine& j, std::string_view key, std::string_view value) {
+void wireIf(JsonLine& j, JsonKey key, std::string_view value) {
   if (!value.empty()) j.wire(key, value);
 }
 
-void wireArray(JsonLine& j, std::string_view key, const std::vector<std::string>& items) {
+void wireArray(JsonLine& j, JsonKey key, const std::vector<std::string>& items) {
   j.beginArray(key);
   for (const auto& item : items) j.element(item);
   j.endArray();
@@ -56,7 +56,7 @@ void dns(JsonLine& j, const dpi::DnsFacts& d) {
 }
 
 struct SshBannerKeys {
-  std::string_view version, software, comment;
+  JsonKey version, software, comment;
 };
 constexpr SshBannerKeys kSshClient{"ssh_client_version", "ssh_client_software", "ssh_client_comment"};
 constexpr SshBannerKeys kSshServer{"ssh_server_version", "ssh_server_software", "ssh_server_comment"};
@@ -82,7 +82,7 @@ void ssh(JsonLine& j, const dpi::SshFacts& s) {
   wireIf(j, "ssh_compression_s2c", a.compressionS2c);
 }
 
-void cidHex(JsonLine& j, std::string_view key, const dpi::QuicCid& cid) {
+void cidHex(JsonLine& j, JsonKey key, const dpi::QuicCid& cid) {
   static constexpr char kHex[] = "0123456789abcdef";
   char buf[2 * sizeof cid.bytes];
   std::size_t n = 0;

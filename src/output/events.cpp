@@ -72,7 +72,7 @@ std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
   JsonLine j;
   j.time("timestamp", run.ended)
       .str("event", "summary")
-      .str(run.live ? "interface" : "file", run.source)
+      .str(run.live ? JsonKey("interface") : JsonKey("file"), run.source)
       .num("elapsed_secs", (run.finished - run.started).secondsF())
       .num("packets_seen", s.capture.seen)
       .num("bytes_seen", s.decode.bytes)
@@ -102,7 +102,7 @@ std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
       const auto kind = static_cast<process::MatchKind>(k);
       if (kind == process::MatchKind::None || kind == process::MatchKind::Ambiguous) continue;
       hits += p.hits[k];
-      j.num(fmt::format("process_hits_{}", process::matchKindName(kind)), p.hits[k]);
+      j.num(JsonKey(fmt::format("process_hits_{}", process::matchKindName(kind))), p.hits[k]);
     }
     j.num("process_lookups", p.lookups)
         .num("process_hits", hits)

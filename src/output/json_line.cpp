@@ -1,11 +1,11 @@
 #include "output/json_line.h"
 
-#include <arpa/inet.h>
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <array>
 #include <cmath>
+#include <cstring>
 
 #include "core/text.h"
 
@@ -13,6 +13,12 @@ namespace rustnet::output {
 
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
+// Scratch room made when a line opens; a line that needs more grows its buffer.
+constexpr std::size_t kLineRoom = 512;
+// Longest texts of the fixed-size values: "-9223372036854775808", fmt's shortest double
+// ("-2.2250738585072014e-308"), an IPv6 address with an embedded IPv4 one.
+constexpr std::size_t kMaxNumber = 32;
+constexpr std::size_t kMaxIp = 48;
 
 // Bytes appendQuoted copies unchanged: everything but controls, DEL, '"' and '\'.
 constexpr std::array<bool, 256> makeQuotePlain() {
@@ -22,174 +28,330 @@ constexpr std::array<bool, 256> makeQuotePlain() {
 }
 constexpr std::array<bool, 256> kQuotePlain = makeQuotePlain();
 
-void appendOctet(std::string& out, unsigned v) {
-  char b[3];
-  std::size_t n = 0;
-  if (v >= 100) b[n++] = static_cast<char>('0' + v / 100);
-  if (v >= 10) b[n++] = static_cast<char>('0' + v / 10 % 10);
-  b[n++] = static_cast<char>('0' + v % 10);
-  out.append(b, n);
+// appendQuoted's escaping (without the quotes) at `p`, which has room for 6 bytes per byte.
+char* writeQuotedBody(char* p, std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (kQuotePlain[c]) {
+      *p++ = ch;
+      continue;
+    }
+    *p++ = '\\';
+    switch (c) {
+      case '"': *p++ = '"'; break;
+      case '\\': *p++ = '\\'; break;
+      case '\n': *p++ = 'n'; break;
+      case '\r': *p++ = 'r'; break;
+      case '\t': *p++ = 't'; break;
+      default:
+        *p++ = 'u';
+        *p++ = '0';
+        *p++ = '0';
+        *p++ = kHex[c >> 4];
+        *p++ = kHex[c & 0xf];
+    }
+  }
+  return p;
+}
+
+char* writeU64(char* p, std::uint64_t v) {
+  std::size_t n = 1;
+  for (std::uint64_t t = v; t >= 10; t /= 10) ++n;
+  char* const end = p + n;
+  char* q = end;
+  do {
+    *--q = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  return end;
+}
+
+char* writeI64(char* p, std::int64_t v) {
+  if (v >= 0) return writeU64(p, static_cast<std::uint64_t>(v));
+  *p++ = '-';
+  return writeU64(p, ~static_cast<std::uint64_t>(v) + 1);  // also right for INT64_MIN
+}
+
+char* writeOctet(char* p, unsigned v) {
+  if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+  if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+  *p++ = static_cast<char>('0' + v % 10);
+  return p;
+}
+
+char* writeV4(char* p, const std::uint8_t* b) {
+  p = writeOctet(p, b[0]);
+  for (int k = 1; k < 4; ++k) {
+    *p++ = '.';
+    p = writeOctet(p, b[k]);
+  }
+  return p;
+}
+
+char* writeHex16(char* p, unsigned w) {
+  bool started = false;
+  for (int shift = 12; shift >= 0; shift -= 4) {
+    const unsigned d = (w >> shift) & 0xf;
+    if (d != 0 || started || shift == 0) {
+      *p++ = kHex[d];
+      started = true;
+    }
+  }
+  return p;
+}
+
+// The text glibc's inet_ntop gives an IPv6 address (what IpAddr::toString returns): the
+// first longest run of two or more zero groups as "::", groups in lower-case hex without
+// leading zeros, and ::a.b.c.d / ::ffff:a.b.c.d for IPv4-compatible and -mapped addresses.
+char* writeV6(char* p, const std::array<std::uint8_t, 16>& b) {
+  unsigned words[8];
+  for (std::size_t i = 0; i < 8; ++i) words[i] = (unsigned{b[2 * i]} << 8) | b[2 * i + 1];
+  int bestBase = -1;
+  int bestLen = 0;
+  int curBase = -1;
+  int curLen = 0;
+  for (int i = 0; i < 8; ++i) {
+    if (words[i] == 0) {
+      if (curBase < 0) {
+        curBase = i;
+        curLen = 1;
+      } else {
+        ++curLen;
+      }
+    } else if (curBase >= 0) {
+      if (bestBase < 0 || curLen > bestLen) {
+        bestBase = curBase;
+        bestLen = curLen;
+      }
+      curBase = -1;
+    }
+  }
+  if (curBase >= 0 && (bestBase < 0 || curLen > bestLen)) {
+    bestBase = curBase;
+    bestLen = curLen;
+  }
+  if (bestBase >= 0 && bestLen < 2) bestBase = -1;
+  for (int i = 0; i < 8; ++i) {
+    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
+      if (i == bestBase) *p++ = ':';
+      continue;
+    }
+    if (i != 0) *p++ = ':';
+    if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && words[5] == 0xffff))) {
+      return writeV4(p, b.data() + 12);
+    }
+    p = writeHex16(p, words[i]);
+  }
+  if (bestBase >= 0 && bestBase + bestLen == 8) *p++ = ':';
+  return p;
+}
+
+char* writeIp(char* p, const core::IpAddr& addr) {
+  return addr.isV4() ? writeV4(p, addr.bytes().data() + 12) : writeV6(p, addr.bytes());
 }
 }  // namespace
 
 void JsonLine::appendQuoted(std::string& out, std::string_view s) {
-  out += '"';
-  std::size_t runStart = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (kQuotePlain[c]) continue;
-    out.append(s.data() + runStart, i - runStart);
-    runStart = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-        out.append(esc, sizeof esc);
-      }
-    }
-  }
-  out.append(s.data() + runStart, s.size() - runStart);
-  out += '"';
+  const std::size_t old = out.size();
+  out.resize(old + 6 * s.size() + 2);
+  char* p = out.data() + old;
+  *p++ = '"';
+  p = writeQuotedBody(p, s);
+  *p++ = '"';
+  out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 void JsonLine::appendIp(std::string& out, const core::IpAddr& addr) {
-  if (addr.isV4()) {
-    const auto& b = addr.bytes();
-    for (int k = 12; k < 16; ++k) {
-      if (k > 12) out += '.';
-      appendOctet(out, b[static_cast<std::size_t>(k)]);
-    }
-    return;
+  char buf[kMaxIp];
+  const char* end = writeIp(buf, addr);
+  out.append(buf, static_cast<std::size_t>(end - buf));
+}
+
+void JsonLine::open() {
+  const std::size_t used = out_->size();
+  out_->resize(used + kLineRoom);
+  p_ = out_->data() + used;
+  end_ = out_->data() + out_->size();
+  open_ = true;
+  first_ = true;
+  *p_++ = '{';
+}
+
+void JsonLine::trim() {
+  if (!open_) return;
+  out_->resize(static_cast<std::size_t>(p_ - out_->data()));
+  open_ = false;
+}
+
+void JsonLine::grow(std::size_t n) {
+  const auto used = static_cast<std::size_t>(p_ - out_->data());
+  // Only the new room is cleared; the string's own reallocation is geometric.
+  out_->resize(used + n + kLineRoom);
+  p_ = out_->data() + used;
+  end_ = out_->data() + out_->size();
+}
+
+void JsonLine::key(const JsonKey& k) {
+  const std::string_view t = k.text();
+  char* p = room(t.size() * 6 + 4);  // ,"key":
+  if (!first_) *p++ = ',';
+  first_ = false;
+  *p++ = '"';
+  if (k.plain()) {
+    std::memcpy(p, t.data(), t.size());
+    p += t.size();
+  } else {
+    p = writeQuotedBody(p, t);
   }
-  // glibc's text for IPv6 (zero compression, embedded IPv4), so it matches toString().
-  char buf[INET6_ADDRSTRLEN] = {};
-  inet_ntop(AF_INET6, addr.bytes().data(), buf, sizeof buf);
-  out += buf;
+  *p++ = '"';
+  *p++ = ':';
+  p_ = p;
 }
 
-void JsonLine::key(std::string_view k) {
-  comma(first_);
-  appendQuoted(*out_, k);
-  *out_ += ':';
+void JsonLine::quotedWire(std::string_view value) {
+  char* p = room(value.size() * core::kMaxEscapedJsonPerByte + 2);
+  *p++ = '"';
+  p = core::writeEscapedJson(p, value);
+  *p++ = '"';
+  p_ = p;
 }
 
-JsonLine& JsonLine::str(std::string_view k, std::string_view value) {
+JsonLine& JsonLine::str(JsonKey k, std::string_view value) {
   // Our own strings are ASCII; escape anyway so a mistake cannot produce invalid JSON.
   return wire(k, value);
 }
 
-JsonLine& JsonLine::wire(std::string_view k, std::string_view value) {
+JsonLine& JsonLine::wire(JsonKey k, std::string_view value) {
   key(k);
-  *out_ += '"';
-  core::appendEscapedJson(*out_, value);
-  *out_ += '"';
+  quotedWire(value);
   return *this;
 }
 
-JsonLine& JsonLine::num(std::string_view k, std::uint64_t value) {
+JsonLine& JsonLine::num(JsonKey k, std::uint64_t value) {
   key(k);
-  const fmt::format_int f(value);
-  out_->append(f.data(), f.size());
+  p_ = writeU64(room(kMaxNumber), value);
   return *this;
 }
 
-JsonLine& JsonLine::num(std::string_view k, std::int64_t value) {
+JsonLine& JsonLine::num(JsonKey k, std::int64_t value) {
   key(k);
-  const fmt::format_int f(value);
-  out_->append(f.data(), f.size());
+  p_ = writeI64(room(kMaxNumber), value);
   return *this;
 }
 
-JsonLine& JsonLine::num(std::string_view k, double value) {
+JsonLine& JsonLine::num(JsonKey k, double value) {
   key(k);
+  char* p = room(kMaxNumber);
   if (!std::isfinite(value)) {
-    *out_ += "null";
+    std::memcpy(p, "null", 4);
+    p_ = p + 4;
   } else {
     // The shortest text that reads back as `value`, as fmt's "{}" writes it.
-    char buf[64];
-    const char* end = fmt::format_to(buf, FMT_COMPILE("{}"), value);
-    out_->append(buf, static_cast<std::size_t>(end - buf));
+    p_ = fmt::format_to(p, FMT_COMPILE("{}"), value);
   }
   return *this;
 }
 
-JsonLine& JsonLine::boolean(std::string_view k, bool value) {
+JsonLine& JsonLine::boolean(JsonKey k, bool value) {
   key(k);
-  *out_ += value ? "true" : "false";
+  char* p = room(5);
+  if (value) {
+    std::memcpy(p, "true", 4);
+    p_ = p + 4;
+  } else {
+    std::memcpy(p, "false", 5);
+    p_ = p + 5;
+  }
   return *this;
 }
 
-JsonLine& JsonLine::null(std::string_view k) {
+JsonLine& JsonLine::null(JsonKey k) {
   key(k);
-  *out_ += "null";
+  std::memcpy(room(4), "null", 4);
+  p_ += 4;
   return *this;
 }
 
-JsonLine& JsonLine::raw(std::string_view k, std::string_view json) {
+JsonLine& JsonLine::raw(JsonKey k, std::string_view json) {
   key(k);
-  *out_ += json;
+  std::memcpy(room(json.size()), json.data(), json.size());
+  p_ += json.size();
   return *this;
 }
 
-JsonLine& JsonLine::time(std::string_view k, core::Timestamp t) {
+JsonLine& JsonLine::time(JsonKey k, core::Timestamp t) {
   key(k);
-  *out_ += '"';
-  core::appendRfc3339(*out_, t);  // digits and separators only: nothing to escape
-  *out_ += '"';
+  char* p = room(core::kRfc3339Size + 2);
+  *p++ = '"';
+  p = core::writeRfc3339(p, t);  // digits and separators only: nothing to escape
+  *p++ = '"';
+  p_ = p;
   return *this;
 }
 
-JsonLine& JsonLine::ip(std::string_view k, const core::IpAddr& addr) {
+JsonLine& JsonLine::ip(JsonKey k, const core::IpAddr& addr) {
   key(k);
-  *out_ += '"';
-  appendIp(*out_, addr);  // digits, hex, '.' and ':' only: nothing to escape
-  *out_ += '"';
+  char* p = room(kMaxIp + 2);
+  *p++ = '"';
+  p = writeIp(p, addr);  // digits, hex, '.' and ':' only: nothing to escape
+  *p++ = '"';
+  p_ = p;
   return *this;
 }
 
-JsonLine& JsonLine::hex(std::string_view k, std::uint64_t value, int digits) {
+JsonLine& JsonLine::hex(JsonKey k, std::uint64_t value, int digits) {
   key(k);
-  // Like fmt's "0x{:0Nx}": at least `digits` digits, more when the value needs them.
   int width = 1;
   while (width < 16 && (value >> (4 * width)) != 0) ++width;
   if (digits > width) width = digits > 16 ? 16 : digits;
-  char buf[20] = {'"', '0', 'x'};
-  for (int d = 0; d < width; ++d) buf[3 + d] = kHex[(value >> (4 * (width - 1 - d))) & 0xf];
-  buf[3 + width] = '"';
-  out_->append(buf, static_cast<std::size_t>(4 + width));
+  char* p = room(20);
+  *p++ = '"';
+  *p++ = '0';
+  *p++ = 'x';
+  for (int d = width - 1; d >= 0; --d) *p++ = kHex[(value >> (4 * d)) & 0xf];
+  *p++ = '"';
+  p_ = p;
   return *this;
 }
 
-JsonLine& JsonLine::beginArray(std::string_view k) {
+JsonLine& JsonLine::beginArray(JsonKey k) {
   key(k);
-  *out_ += '[';
+  *room(1) = '[';
+  ++p_;
   firstElement_ = true;
   return *this;
 }
 
 JsonLine& JsonLine::element(std::string_view wireValue) {
+  room(1);
   comma(firstElement_);
-  *out_ += '"';
-  core::appendEscapedJson(*out_, wireValue);
-  *out_ += '"';
+  quotedWire(wireValue);
   return *this;
 }
 
 JsonLine& JsonLine::element(const core::IpAddr& addr) {
+  room(kMaxIp + 3);
   comma(firstElement_);
-  *out_ += '"';
-  appendIp(*out_, addr);
-  *out_ += '"';
+  char* p = p_;
+  *p++ = '"';
+  p = writeIp(p, addr);
+  *p++ = '"';
+  p_ = p;
   return *this;
 }
 
 JsonLine& JsonLine::endArray() {
-  *out_ += ']';
+  *room(1) = ']';
+  ++p_;
   return *this;
+}
+
+void JsonLine::end() {
+  char* p = room(2);
+  p[0] = '}';
+  p[1] = '\n';
+  p_ = p + 2;
+  trim();
 }
 
 std::string JsonLine::finish() {

@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
+#include "core/text.h"
 #include "output/events.h"
 #include "output/json_frontend.h"
 #include "output/json_line.h"
@@ -58,6 +60,28 @@ TEST(JsonLine, AppendsToACallersBuffer) {
             "{\"ip\":\"10.0.0.1\",\"h\":\"0x1301\",\"v\":\"0x00000001\",\"w\":\"0x12345\"}\n");
 }
 
+TEST(JsonLine, LongValuesGrowTheBufferWithoutLosingText) {
+  // Every byte value, many times: the line outgrows its first room several times over.
+  std::string raw;
+  for (int rep = 0; rep < 40; ++rep) {
+    for (int b = 0; b < 256; ++b) raw += static_cast<char>(b);
+  }
+  std::string expectedValue;
+  for (const char ch : core::escapeControl(raw)) {
+    if (ch == '"' || ch == '\\') expectedValue += '\\';
+    expectedValue += ch;
+  }
+  std::string buf(60000, 'x');
+  JsonLine(buf).wire("k", raw).beginArray("a").element(raw).endArray().end();
+  EXPECT_EQ(buf, std::string(60000, 'x') + "{\"k\":\"" + expectedValue + "\",\"a\":[\"" + expectedValue + "\"]}\n");
+}
+
+TEST(JsonLine, AnUnfinishedLineLeavesOnlyItsText) {
+  std::string buf = "x";
+  { JsonLine(buf).num("n", std::int64_t{-9223372036854775807 - 1}); }
+  EXPECT_EQ(buf, "x{\"n\":-9223372036854775808");
+}
+
 TEST(JsonLine, ArraysOfWireStringsAndAddresses) {
   const std::string line = JsonLine()
                                .beginArray("empty")
@@ -73,8 +97,9 @@ TEST(JsonLine, ArraysOfWireStringsAndAddresses) {
 }
 
 TEST(JsonLine, KeysAreQuotedLikeValues) {
-  // Keys are ours, but one with a quote or control still yields valid JSON.
-  const std::string line = JsonLine().null("a\"b\n\x01\x7f").finish();
+  // Keys are ours, and a literal that would need escaping does not compile (JsonKey); one
+  // made at run time with a quote or control still yields valid JSON.
+  const std::string line = JsonLine().null(std::string_view("a\"b\n\x01\x7f")).finish();
   EXPECT_EQ(line, "{\"a\\\"b\\n\\u0001\\u007f\":null}\n");
 }
 
@@ -85,9 +110,18 @@ TEST(JsonLine, AddressesReadAsIpAddrToString) {
   for (int k = 0; k < 20'000; ++k) {
     std::uint8_t raw[16];
     for (auto& b : raw) b = static_cast<std::uint8_t>(zeroRun(rng) == 0 ? byte(rng) : 0);
-    if (k % 5 == 0) {  // v4-mapped, as the decoder never makes them (IpAddr keeps them v6 here)
-      raw[10] = 0xff;
-      raw[11] = 0xff;
+    // The forms inet_ntop writes specially: IPv4-mapped and -compatible, ::, ::1, ::x:y.
+    switch (k % 8) {
+      case 0:
+        std::fill(raw, raw + 10, 0);
+        raw[10] = 0xff;
+        raw[11] = 0xff;
+        break;
+      case 1: std::fill(raw, raw + 12, 0); break;
+      case 2: std::fill(raw, raw + 15, 0); break;
+      case 3: std::fill(raw, raw + 14, 0); break;
+      case 4: std::fill(raw, raw + 10, 0); break;
+      default: break;
     }
     const core::IpAddr v6 = core::IpAddr::v6Bytes(core::Bytes(raw, 16));
     const core::IpAddr v4 = core::IpAddr::v4Bytes(core::Bytes(raw + 12, 4));
