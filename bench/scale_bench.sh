@@ -31,7 +31,11 @@ done
 
 work=${WORKDIR:-$(mktemp -d /tmp/rustnet-scale.XXXXXX)}
 mkdir -p "$work"
-cleanup() { [[ ${KEEP:-0} == 1 ]] || rm -f "$work"/*.pcap "$work"/*.out "$work"/*.rss; }
+cleanup() {
+  [[ ${KEEP:-0} == 1 ]] && return
+  rm -f "$work"/*.pcap "$work"/*.out "$work"/*.rss
+  [[ -n ${WORKDIR:-} ]] || rmdir "$work"
+}
 trap cleanup EXIT
 
 # run NAME ARGS...: rustnet --json over a capture; sets RSS_KB and SUMMARY (the last line).
