@@ -93,23 +93,26 @@ char* writeEscapedImpl(char* dst, std::string_view raw) {
   const char* const data = raw.data();
   const std::size_t n = raw.size();
   std::size_t i = 0;
-  while (i < n) {
-    if (n - i >= 8) {
-      std::uint64_t w;
+  // The output written since input byte `copiedFrom` is a byte-for-byte copy of the input,
+  // so a short tail can be finished with one overlapping 8-byte copy of the last 8 bytes.
+  std::size_t copiedFrom = 0;
+  for (;;) {
+    for (std::uint64_t w; n - i >= 8; i += 8, dst += 8) {
       std::memcpy(&w, data + i, 8);
+      if (!allPlain<Json>(w)) break;
+      std::memcpy(dst, &w, 8);
+    }
+    if (n - i < 8 && n >= 8 && n - 8 >= copiedFrom) {
+      std::uint64_t w;
+      std::memcpy(&w, data + n - 8, 8);
       if (allPlain<Json>(w)) {
-        std::memcpy(dst, &w, 8);
-        dst += 8;
-        i += 8;
-        continue;
+        std::memcpy(dst - (i - (n - 8)), &w, 8);
+        return dst + (n - i);
       }
     }
+    while (i < n && kPlain<Json>[static_cast<std::uint8_t>(data[i])]) *dst++ = data[i++];
+    if (i == n) return dst;
     const auto c = static_cast<std::uint8_t>(data[i]);
-    if (kPlain<Json>[c]) {
-      *dst++ = static_cast<char>(c);
-      ++i;
-      continue;
-    }
     if (c >= 0x80) {
       // A valid sequence is at least two bytes; an invalid one advances by one.
       std::size_t next = i;
@@ -136,8 +139,8 @@ char* writeEscapedImpl(char* dst, std::string_view raw) {
       *dst++ = kHex[c & 0xf];
     }
     ++i;
+    copiedFrom = i;
   }
-  return dst;
 }
 
 template <bool Json>

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstring>
 #include <ctime>
+#include <limits>
 
 namespace rustnet::core {
 
@@ -47,8 +49,9 @@ void put2(char* p, unsigned v) {
 }
 }  // namespace
 
-char* writeRfc3339(char* dst, Timestamp t) {
-  const auto [sec, sub] = split(t);
+namespace {
+// "YYYY-MM-DDTHH:MM:SS." of one second.
+void writeSecondPrefix(char* b, std::int64_t sec) {
   std::int64_t days = sec / 86400;
   std::int64_t secOfDay = sec % 86400;
   if (secOfDay < 0) {
@@ -58,7 +61,6 @@ char* writeRfc3339(char* dst, Timestamp t) {
   // An int64 of nanoseconds reaches the years 1677 to 2262: always four digits.
   const Civil c = civilFromDays(days);
   const auto y = static_cast<unsigned>(c.year);
-  char* b = dst;
   put2(b, y / 100);
   put2(b + 2, y % 100);
   b[4] = '-';
@@ -73,12 +75,32 @@ char* writeRfc3339(char* dst, Timestamp t) {
   b[16] = ':';
   put2(b + 17, s % 60);
   b[19] = '.';
-  auto us = static_cast<unsigned>(sub / 1000);
-  for (int k = 25; k >= 20; --k) {
-    b[k] = static_cast<char>('0' + us % 10);
-    us /= 10;
+}
+
+constexpr std::size_t kPrefixSize = 20;
+}  // namespace
+
+char* writeRfc3339(char* dst, Timestamp t) {
+  const auto [sec, sub] = split(t);
+  // Events come in bursts within one second, and a closed event carries three times (now,
+  // first and last seen; now and last seen usually share their second): the calendar part
+  // is cached per thread for a few seconds, indexed by the low bits of the second.
+  struct Entry {
+    std::int64_t sec = std::numeric_limits<std::int64_t>::min();
+    char prefix[kPrefixSize];
+  };
+  thread_local Entry cache[4];
+  Entry& e = cache[static_cast<std::uint64_t>(sec) & 3];
+  if (e.sec != sec) {
+    writeSecondPrefix(e.prefix, sec);
+    e.sec = sec;
   }
-  b[26] = 'Z';
+  std::memcpy(dst, e.prefix, kPrefixSize);
+  const auto us = static_cast<unsigned>(sub / 1000);
+  put2(dst + 20, us / 10000);
+  put2(dst + 22, us / 100 % 100);
+  put2(dst + 24, us % 100);
+  dst[26] = 'Z';
   return dst + kRfc3339Size;
 }
 

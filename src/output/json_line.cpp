@@ -54,15 +54,59 @@ char* writeQuotedBody(char* p, std::string_view s) {
   return p;
 }
 
+// Keys are 3 to 30 bytes: two overlapping fixed-size copies beat a call to memcpy.
+void copyKey(char* dst, const char* src, std::size_t n) {
+  if (n >= 8 && n <= 16) {
+    std::uint64_t a;
+    std::uint64_t b;
+    std::memcpy(&a, src, 8);
+    std::memcpy(&b, src + n - 8, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + n - 8, &b, 8);
+  } else if (n >= 4 && n < 8) {
+    std::uint32_t a;
+    std::uint32_t b;
+    std::memcpy(&a, src, 4);
+    std::memcpy(&b, src + n - 4, 4);
+    std::memcpy(dst, &a, 4);
+    std::memcpy(dst + n - 4, &b, 4);
+  } else if (n > 16 && n <= 32) {
+    char a[16];
+    char b[16];
+    std::memcpy(a, src, 16);
+    std::memcpy(b, src + n - 16, 16);
+    std::memcpy(dst, a, 16);
+    std::memcpy(dst + n - 16, b, 16);
+  } else {
+    std::memcpy(dst, src, n);
+  }
+}
+
+constexpr std::array<char, 200> makeDigitPairs() {
+  std::array<char, 200> t{};
+  for (std::size_t v = 0; v < 100; ++v) {
+    t[2 * v] = static_cast<char>('0' + v / 10);
+    t[2 * v + 1] = static_cast<char>('0' + v % 10);
+  }
+  return t;
+}
+constexpr std::array<char, 200> kDigitPairs = makeDigitPairs();
+
 char* writeU64(char* p, std::uint64_t v) {
   std::size_t n = 1;
-  for (std::uint64_t t = v; t >= 10; t /= 10) ++n;
+  for (std::uint64_t bound = 10; n < 20 && v >= bound; bound *= 10) ++n;
   char* const end = p + n;
   char* q = end;
-  do {
-    *--q = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
+  while (v >= 100) {
+    q -= 2;
+    std::memcpy(q, &kDigitPairs[2 * (v % 100)], 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    std::memcpy(q - 2, &kDigitPairs[2 * v], 2);
+  } else {
+    q[-1] = static_cast<char>('0' + v);
+  }
   return end;
 }
 
@@ -198,7 +242,7 @@ void JsonLine::key(const JsonKey& k) {
   first_ = false;
   *p++ = '"';
   if (k.plain()) {
-    std::memcpy(p, t.data(), t.size());
+    copyKey(p, t.data(), t.size());
     p += t.size();
   } else {
     p = writeQuotedBody(p, t);

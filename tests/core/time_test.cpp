@@ -64,6 +64,17 @@ TEST(Time, AppendRfc3339MatchesGmtimeOnRandomTimes) {
   }
 }
 
+TEST(Time, AppendRfc3339WithinAndAcrossSeconds) {
+  // The calendar part is reused within a second: changing only the fraction, or going back
+  // to an earlier second, must still give the full right text.
+  const std::int64_t base = 1'763'812'345'000'000'000;
+  const std::int64_t offsets[] = {0, 999'999'999, 1, 1'000'000'000, 999'999'999, -1, -86'400'000'000'000, 0};
+  for (const std::int64_t off : offsets) {
+    const Timestamp t = Timestamp::fromNanos(base + off);
+    EXPECT_EQ(toRfc3339(t), gmtimeRfc3339(t)) << off;
+  }
+}
+
 TEST(Time, ArithmeticAndManualClock) {
   ManualClock clock(Timestamp::fromMicros(10, 0));
   clock.advance(Duration::millis(1500));

@@ -133,6 +133,20 @@ TEST(JsonLine, AddressesReadAsIpAddrToString) {
   }
 }
 
+TEST(JsonLine, IntegersPrintAsToStringDoes) {
+  std::mt19937_64 rng(11);
+  for (int k = 0; k < 20'000; ++k) {
+    // Every magnitude: shift a random value right by 0..63 bits.
+    const std::uint64_t u = rng() >> (k % 64);
+    const auto i = static_cast<std::int64_t>(rng()) >> (k % 64);
+    ASSERT_EQ(JsonLine().num("u", u).num("i", i).finish(),
+              "{\"u\":" + std::to_string(u) + ",\"i\":" + std::to_string(i) + "}\n");
+  }
+  for (const std::uint64_t u : {0ull, 9ull, 10ull, 99ull, 100ull, 9999999999999999999ull, 10000000000000000000ull}) {
+    EXPECT_EQ(JsonLine().num("u", u).finish(), "{\"u\":" + std::to_string(u) + "}\n");
+  }
+}
+
 TEST(JsonLine, DoublesPrintAsFmtDoes) {
   std::mt19937_64 rng(3);
   std::uniform_real_distribution<double> secs(0, 1e6);
