@@ -45,6 +45,9 @@ public:
   // caller may stop calling.
   [[nodiscard]] bool finished() const { return finished_; }
   [[nodiscard]] const Facts& facts() const { return facts_; }
+  // Hands the facts over without a copy, for the owner about to destroy a finished
+  // inspector; facts() is empty afterwards.
+  Facts takeFacts() { return std::move(facts_); }
   [[nodiscard]] const FlowInfo& flow() const { return flow_; }
 
 private:

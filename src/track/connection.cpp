@@ -113,13 +113,11 @@ std::string_view stateLabel(const Connection& c, State state) {
 }
 
 std::shared_ptr<const dpi::Facts> publishedFacts(const Connection& c) {
-  if (c.inspector && (c.factsDirty || !c.published)) {
-    c.published = c.inspector->facts().proto() == dpi::AppProto::Unknown
-                      ? nullptr
-                      : std::make_shared<const dpi::Facts>(c.inspector->facts());
-    c.factsDirty = false;
-  }
-  return c.published;
+  if (!c.inspector) return c.published;
+  // Records are made far less often than packets arrive (events, and a snapshot per
+  // refresh), so a copy per record costs less than keeping one per watched connection.
+  if (c.inspector->facts().proto() == dpi::AppProto::Unknown) return nullptr;
+  return std::make_shared<const dpi::Facts>(c.inspector->facts());
 }
 
 }  // namespace rustnet::track

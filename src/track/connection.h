@@ -70,8 +70,6 @@ struct Connection {
   // The local side opened the conversation: it sent the first SYN (or, for other
   // protocols, the first packet); for TCP first seen mid-stream, it has the higher port.
   bool localInitiated = true;
-  // See `published` below.
-  mutable bool factsDirty = false;
   bool dpiDone = false;  // inspection ended: no inspector will be created again
 
   std::uint64_t id = 0;       // unique within a run: stable handle for UIs and events
@@ -88,12 +86,12 @@ struct Connection {
   TcpInfo tcp;
 
   // Deep packet inspection (SPEC §3). The inspector exists from the first payload until
-  // its facts are final; then only the facts stay, in `published`. While it runs,
-  // `published` is a copy refreshed lazily by publishedFacts() (records are made far less
-  // often than packets arrive), so these two (and factsDirty) are a cache: mutable, worker
-  // thread only.
+  // its facts are final; then only the facts stay, moved into `published` (null when DPI
+  // found nothing), shared by every record made afterwards. Never both: connections that
+  // DPI still watches (DNS, QUIC) are many, and a second copy of their facts was a third
+  // of the DPI memory on the bench capture.
   std::unique_ptr<dpi::Inspector> inspector;
-  mutable std::shared_ptr<const dpi::Facts> published;
+  std::shared_ptr<const dpi::Facts> published;
 
   [[nodiscard]] std::uint8_t proto() const { return key.proto; }
   // What DPI knows now (nullptr when nothing was inspected).
@@ -118,8 +116,8 @@ std::string_view icmpTypeName(std::uint8_t proto, std::uint8_t type);
 // connections whose application state DPI knows (QUIC_*, DNS_*, the SSH states), which
 // show that while the transport is open (UDP, or TCP ESTABLISHED).
 std::string_view stateLabel(const Connection& c, State state);
-// An immutable copy of c.facts() for records, shared until the facts change again;
-// nullptr when DPI found nothing. Worker thread only.
+// An immutable copy of c.facts() for records: the kept facts once inspection ended, a
+// fresh copy while it runs; nullptr when DPI found nothing. Worker thread only.
 std::shared_ptr<const dpi::Facts> publishedFacts(const Connection& c);
 
 }  // namespace rustnet::track

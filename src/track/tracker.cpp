@@ -193,10 +193,12 @@ void Tracker::inspect(Connection& c, const decode::PacketView& p, bool fromLocal
   }
   c.inspector->feed(p.payload, fromLocal ? dpi::Direction::Outbound : dpi::Direction::Inbound,
                     p.seq, p.ts, dpiCounters_);
-  c.factsDirty = true;
   if (c.inspector->finished()) {
     // Keep only the facts; the analyzer state is gone already.
-    (void)publishedFacts(c);
+    dpi::Facts facts = c.inspector->takeFacts();
+    if (facts.proto() != dpi::AppProto::Unknown) {
+      c.published = std::make_shared<const dpi::Facts>(std::move(facts));
+    }
     c.inspector.reset();
     c.dpiDone = true;
   }

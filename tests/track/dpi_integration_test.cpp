@@ -98,7 +98,7 @@ TEST(TrackDpi, SshStatesShowWhileEstablishedThenTcpTakesOver) {
   EXPECT_EQ(f.tracker.idleTimeout(c), f.tracker.config().timeouts.tcpClosing);
 }
 
-TEST(TrackDpi, PublishedFactsAreRefreshedOnlyAfterAChange) {
+TEST(TrackDpi, RecordsGetACopyWhileInspectingAndTheKeptFactsAfter) {
   test::TrackerFixture f;
   const std::string req = "GET / HTTP/1.1\r\nHost: h.example\r\n";
   f.tracker.onPacket(tcpWith(secs(0), "10.0.0.1", 50000, "10.0.0.2", 8000, 1, bytesOf(req)));
@@ -106,7 +106,7 @@ TEST(TrackDpi, PublishedFactsAreRefreshedOnlyAfterAChange) {
   const auto first = publishedFacts(c);
   ASSERT_NE(first, nullptr);
   EXPECT_EQ(first->http()->host, "h.example");
-  EXPECT_EQ(publishedFacts(c), first);  // nothing new: the same copy
+  EXPECT_EQ(c.published, nullptr);  // while inspecting, the facts are held once: by the inspector
   f.tracker.onPacket(tcpWith(secs(0.1), "10.0.0.1", 50000, "10.0.0.2", 8000,
                              static_cast<std::uint32_t>(1 + req.size()), bytesOf("User-Agent: u\r\n\r\n")));
   const auto second = publishedFacts(c);
@@ -118,8 +118,11 @@ TEST(TrackDpi, PublishedFactsAreRefreshedOnlyAfterAChange) {
                              bytesOf("HTTP/1.1 200 OK\r\n\r\n")));
   EXPECT_EQ(c.inspector, nullptr);
   EXPECT_TRUE(c.dpiDone);
-  ASSERT_NE(publishedFacts(c), nullptr);
-  EXPECT_EQ(publishedFacts(c)->http()->status, 200);
+  const auto kept = publishedFacts(c);
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->http()->status, 200);
+  EXPECT_EQ(kept->http()->userAgent, "u");
+  EXPECT_EQ(publishedFacts(c), kept);  // every later record shares the kept facts
 }
 
 }  // namespace
