@@ -26,6 +26,7 @@ PACKAGES=(
   libbpf-dev
   bpftool             # src/process with -DRUSTNET_EBPF=ON: vmlinux.h and the skeleton
   zlib1g-dev          # src/capture: gzip-compressed capture files
+  libjemalloc-dev     # the rustnet binary's allocator (docs/performance.md)
   iproute2            # e2e tests: network namespaces and veth pairs
   tshark              # e2e tests: an independent view of the traffic they make
   tcpreplay

@@ -23,7 +23,7 @@ int resolveWorkers(int requested) {
 }
 
 constexpr std::size_t kLiveRingBytes = 32u << 20;
-constexpr std::size_t kFileRingBytes = 4u << 20;
+constexpr std::size_t kFileRingBytes = 2u << 20;
 
 std::size_t ringBytesFor(bool live, std::size_t requested) {
   if (requested != 0) return requested;

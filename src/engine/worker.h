@@ -30,7 +30,7 @@ struct WorkerConfig {
   // Events waiting for the front end. Every slot is constructed up front (~300 bytes
   // each), so this is resident memory; the front ends drain every millisecond or so, and a
   // full queue makes the worker wait rather than lose events.
-  std::size_t eventQueue = 1u << 13;
+  std::size_t eventQueue = 1u << 12;
   bool live = false;
   // Asks the attribution thread about each new TCP/UDP connection; null when off.
   process::Requester* requester = nullptr;
