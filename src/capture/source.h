@@ -96,9 +96,9 @@ public:
 };
 
 // Opens a live capture (kernel blocks retired after timeoutMs, large buffer, nanosecond
-// timestamps where the kernel offers them). Throws CaptureError: unknown interface (listing the available ones),
-// missing privileges (saying how to grant them), interface down, no usable default
-// interface, bad BPF filter.
+// timestamps where the kernel offers them). Throws CaptureError: unknown interface
+// (listing the available ones), missing privileges (saying how to grant them), interface
+// down, no usable default interface, bad BPF filter.
 std::unique_ptr<Source> openLive(const LiveOptions& options);
 
 // Opens a pcap or pcapng file, recognised by its content; gzip-compressed files are read
