@@ -1,6 +1,6 @@
 // Whole-pipeline throughput: runs the engine over a capture file as `rustnet --read FILE
 // --json` would (events drained and, unless --no-json, formatted), and prints packets/s,
-// ns/packet and peak RSS. Usage: pipeline_bench FILE [--workers N] [--repeat K] [--no-json]
+// ns/packet, peak RSS and the CPU time of each thread. Usage: pipeline_bench FILE [--workers N] [--repeat K] [--no-json]
 #include <sys/resource.h>
 
 #include <fmt/format.h>
@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_info.h"
 #include "engine/engine.h"
 #include "output/events.h"
 
@@ -26,6 +27,8 @@ struct Result {
   std::uint64_t bytes = 0;
   std::uint64_t connections = 0;
   std::uint64_t jsonBytes = 0;
+  engine::StageUsage threads;  // capture thread and workers
+  core::ThreadUsage front;      // this thread: draining (and formatting) the events
 };
 
 Result runOnce(const std::string& file, int workers, bool json) {
@@ -33,6 +36,7 @@ Result runOnce(const std::string& file, int workers, bool json) {
   cfg.readFile = file;
   cfg.workers = workers;
   const auto start = std::chrono::steady_clock::now();
+  const core::ThreadUsage frontStart = core::thisThreadUsage();
   engine::Engine e(cfg);
   e.start();
   std::vector<engine::ConnectionEvent> events;
@@ -48,6 +52,9 @@ Result runOnce(const std::string& file, int workers, bool json) {
     if (events.empty()) std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.threads = e.stageUsage();
+  const core::ThreadUsage frontEnd = core::thisThreadUsage();
+  r.front = {frontEnd.cpuNs - frontStart.cpuNs, frontEnd.minorFaults - frontStart.minorFaults};
   const auto stats = e.stats();
   r.packets = stats.capture.seen;
   r.bytes = stats.decode.bytes;
@@ -93,5 +100,18 @@ int main(int argc, char** argv) {
              median * 1e9 / static_cast<double>(std::max<std::uint64_t>(1, last.packets)),
              static_cast<double>(last.bytes) * 8 / median / 1e6);
   fmt::print("peak_rss_mib={:.1f}\n", static_cast<double>(ru.ru_maxrss) / 1024.0);
+  // The last run's CPU time and page faults per thread: which stage bounds the wall time.
+  // (The capture thread's figures are totals since the thread started, which in a fresh
+  // process is the run; the front end's are this run's.)
+  auto show = [](std::string_view name, const core::ThreadUsage& u) {
+    fmt::print(" {}={:.3f}s/{}", name, static_cast<double>(u.cpuNs) / 1e9, u.minorFaults);
+  };
+  fmt::print("thread_cpu/faults");
+  show("capture", last.threads.capture);
+  for (std::size_t i = 0; i < last.threads.workers.size(); ++i) {
+    show(fmt::format("worker{}", i), last.threads.workers[i]);
+  }
+  show("front_end", last.front);
+  fmt::print("\n");
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/thread_info.h"
 #include "engine/shard.h"
 #include "engine/worker.h"
 
@@ -171,6 +172,8 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
     wc.tracker.maxConnections = std::max<std::size_t>(1, config_.tracker.maxConnections / shards);
     wc.tracker.idBase = i + 1;
     wc.tracker.idStride = shards;
+    wc.index = i;
+    wc.inlined = inlineMode_;
     wc.ringBytes = inlineMode_ ? 4096 : ringBytesFor(live_, config_.ringBytesPerWorker);
     if (attributor_) wc.requester = &attributor_->addRequester();
     workers_.push_back(std::make_unique<Worker>(std::move(wc)));
@@ -209,6 +212,7 @@ void Engine::requestStop() {
 }
 
 void Engine::captureLoop() {
+  core::nameThisThread("rustnet-capture");
   using Clock = std::chrono::steady_clock;
   auto lastTick = Clock::now();
   auto lastStats = Clock::now();
@@ -236,7 +240,18 @@ void Engine::captureLoop() {
   // Files end at their last packet's time; live runs end now.
   dispatcher_->broadcast(RecordKind::Finish, live_ ? wall.now() : dispatcher_->lastTs(), false);
   dispatcher_->publish();
+  captureUsage_ = core::thisThreadUsage();
   captureDone_.store(true, std::memory_order_release);
+}
+
+StageUsage Engine::stageUsage() const {
+  StageUsage t;
+  if (!captureDone_.load(std::memory_order_acquire)) return t;
+  t.capture = captureUsage_;
+  if (!inlineMode_) {
+    for (const auto& w : workers_) t.workers.push_back(w->usage());
+  }
+  return t;
 }
 
 void Engine::publishCaptureStats() {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "capture/source.h"
+#include "core/thread_info.h"
 #include "engine/record.h"
 #include "engine/stats.h"
 #include "process/attributor.h"
@@ -38,6 +39,13 @@ struct EngineConfig {
 };
 
 // Merged view of every worker at (about) one moment.
+// CPU time and page faults per thread of the engine, for benchmarks; complete once
+// finished().
+struct StageUsage {
+  core::ThreadUsage capture;  // includes the decoding and tracking when run inline
+  std::vector<core::ThreadUsage> workers;
+};
+
 struct Snapshot {
   core::Timestamp asOf;
   std::vector<ConnectionRecord> rows;
@@ -87,6 +95,7 @@ public:
   [[nodiscard]] decode::LinkType linkType() const { return linkType_; }
   [[nodiscard]] int workerCount() const { return static_cast<int>(workers_.size()); }
   [[nodiscard]] bool inlineMode() const { return inlineMode_; }
+  [[nodiscard]] StageUsage stageUsage() const;
 
 private:
   class Dispatcher;
@@ -113,6 +122,7 @@ private:
   std::atomic<std::uint64_t> oversize_{0};
   std::atomic<std::uint64_t> kernelDropped_{0};
   std::atomic<std::uint64_t> ifaceDropped_{0};
+  core::ThreadUsage captureUsage_;  // written before captureDone_ is released
   std::optional<std::string> sourceError_;  // written before captureDone_ is released
 };
 

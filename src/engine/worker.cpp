@@ -1,6 +1,9 @@
 #include "engine/worker.h"
 
+#include <string>
 #include <thread>
+
+#include "core/thread_info.h"
 
 namespace rustnet::engine {
 
@@ -39,6 +42,7 @@ Worker::Worker(WorkerConfig config)
 Worker::~Worker() = default;
 
 void Worker::run() {
+  core::nameThisThread(("rustnet-work" + std::to_string(config_.index)).c_str());
   Backoff backoff(2000);
   auto visit = [this](const RecordView& r) { handle(r); };
   while (!finished_.load(std::memory_order_relaxed)) {
@@ -67,6 +71,7 @@ void Worker::handle(const RecordView& r) {
       // A last snapshot so a front end that asks after the end sees the final counters.
       snapshotWanted_.fetch_add(1, std::memory_order_relaxed);
       serviceSnapshotRequest();
+      if (!config_.inlined) usage_ = core::thisThreadUsage();
       finished_.store(true, std::memory_order_release);
       break;
     case RecordKind::Wrap:

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/spsc_queue.h"
+#include "core/thread_info.h"
 #include "decode/packet.h"
 #include "engine/frame_ring.h"
 #include "engine/record.h"
@@ -32,6 +33,8 @@ struct WorkerConfig {
   // full queue makes the worker wait rather than lose events.
   std::size_t eventQueue = 1u << 12;
   bool live = false;
+  bool inlined = false;   // run by the capture thread (no thread of its own)
+  std::size_t index = 0;  // names the thread: rustnet-work<index>
   // Asks the attribution thread about each new TCP/UDP connection; null when off.
   process::Requester* requester = nullptr;
 };
@@ -59,6 +62,8 @@ public:
   std::shared_ptr<const WorkerSnapshot> takeSnapshot();
   [[nodiscard]] bool finished() const { return finished_.load(std::memory_order_acquire); }
   [[nodiscard]] bool hasPendingEvents() const { return !events_.emptyApprox(); }
+  // What the worker thread used, known once finished() (zero when run inline).
+  [[nodiscard]] core::ThreadUsage usage() const { return finished() ? usage_ : core::ThreadUsage{}; }
 
 private:
   void onNew(const track::Connection& c) override;
@@ -79,6 +84,7 @@ private:
   decode::PacketView view_;
   core::Timestamp now_;
   std::atomic<bool> finished_{false};
+  core::ThreadUsage usage_;  // written before finished_ is released
 };
 
 }  // namespace rustnet::engine
