@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <random>
+
+#include <sys/mman.h>
 
 namespace rustnet::track {
 
@@ -29,7 +34,35 @@ ConnectionTable::ConnectionTable(std::size_t maxConnections, Hasher hasher)
   static_assert(kMinIndexSize == 64);
 }
 
-ConnectionTable::~ConnectionTable() = default;
+ConnectionTable::~ConnectionTable() {
+  for (SlotData* c : chunks_) std::destroy_n(c, kChunkSlots);
+}
+
+void ConnectionTable::BlockFree::operator()(void* p) const { std::free(p); }
+
+ConnectionTable::SlotData* ConnectionTable::allocateChunk() {
+  constexpr std::size_t kChunkBytes = kChunkSlots * sizeof(SlotData);
+  static_assert(kBlockBytes % kChunkBytes == 0);
+  if (spare_.empty()) {
+    const bool huge = chunks_.size() >= kHugeAfterChunks;
+    const std::size_t bytes = huge ? kBlockBytes : kChunkBytes;
+    // A huge block is aligned to its own size, so that it covers whole huge pages.
+    void* p = std::aligned_alloc(huge ? kBlockBytes : alignof(SlotData), bytes);
+    if (p == nullptr) throw std::bad_alloc();
+    blocks_.emplace_back(p);
+#ifdef MADV_HUGEPAGE
+    if (huge) (void)madvise(p, bytes, MADV_HUGEPAGE);  // advice only: fine if refused
+#endif
+    for (std::size_t off = bytes; off > 0; off -= kChunkBytes) {
+      spare_.push_back(reinterpret_cast<SlotData*>(static_cast<std::byte*>(p) + off - kChunkBytes));
+    }
+  }
+  SlotData* c = spare_.back();
+  spare_.pop_back();
+  std::uninitialized_default_construct_n(c, kChunkSlots);
+  chunks_.push_back(c);
+  return c;
+}
 
 const Connection* ConnectionTable::get(std::size_t slot) const {
   if (slot >= slotCount()) return nullptr;
@@ -70,7 +103,7 @@ void ConnectionTable::growIndex() {
 ConnectionTable::Slot ConnectionTable::allocateSlot() {
   if (freeHead_ == kNoSlot) {
     const std::size_t first = slotCount();
-    chunks_.push_back(std::make_unique<SlotData[]>(kChunkSlots));
+    allocateChunk();
     // Thread the new chunk onto the free list so that lower slots are used first.
     for (std::size_t i = kChunkSlots; i-- > 0;) {
       const auto s = static_cast<Slot>(first + i);

@@ -33,6 +33,13 @@ public:
   using Hasher = std::uint64_t (*)(const core::FlowKey&);
   explicit ConnectionTable(std::size_t maxConnections, Hasher hasher = nullptr);
   ~ConnectionTable();
+  // Chunks are carved from blocks of this size once the table holds kHugeAfterChunks
+  // chunks; the blocks are aligned to it and offered to the kernel as transparent huge
+  // pages: a large table then costs one page fault per 2 MiB instead of 512, and its
+  // lookups miss the TLB less (first touches cost ~10 µs per 4 KiB page in the VMs we
+  // measured on). Small tables keep 256 KiB chunks, so they stay small.
+  static constexpr std::size_t kBlockBytes = std::size_t{2} << 20;
+  static constexpr std::size_t kHugeAfterChunks = 8;
   ConnectionTable(const ConnectionTable&) = delete;
   ConnectionTable& operator=(const ConnectionTable&) = delete;
 
@@ -100,7 +107,14 @@ private:
   Hasher hasher_;
   std::uint64_t seed_;
   std::size_t size_ = 0;
-  std::vector<std::unique_ptr<SlotData[]>> chunks_;
+  // Slot storage: chunks of kChunkSlots slots, carved from blocks (see allocateChunk()).
+  struct BlockFree {
+    void operator()(void* p) const;
+  };
+  std::vector<std::unique_ptr<void, BlockFree>> blocks_;
+  std::vector<SlotData*> chunks_;  // constructed chunks, in slot order
+  std::vector<SlotData*> spare_;   // carved from a block, not yet constructed
+  SlotData* allocateChunk();
   Slot freeHead_ = kNoSlot;
   std::vector<Entry> index_;
   unsigned indexBits_ = 0;

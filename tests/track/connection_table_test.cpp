@@ -168,14 +168,32 @@ TEST(ConnectionTable, BoundIsAtLeastOne) {
 }
 
 TEST(ConnectionTable, AddressesStayPutWhileThePoolGrows) {
+  // Past kHugeAfterChunks chunks the slots come from 2 MiB blocks: grow well into those,
+  // erase and refill some, and every connection must stay where it was and be found.
+  constexpr int kCount = 40000;
+  static_assert(kCount > static_cast<int>(ConnectionTable::kHugeAfterChunks * ConnectionTable::kChunkSlots * 3));
   ConnectionTable t(100000);
-  const auto keys = makeKeys(5000);
-  const auto first = t.insert(keys[0], t.hashOf(keys[0]));
-  const Connection* addr = &t.at(first);
-  for (int i = 1; i < 5000; ++i) t.insert(keys[i], t.hashOf(keys[i]));
-  EXPECT_EQ(&t.at(first), addr);
-  EXPECT_EQ(t.find(keys[0], t.hashOf(keys[0])), first);
-  EXPECT_GE(t.slotCount(), 5000u);
+  const auto keys = makeKeys(kCount);
+  std::vector<const Connection*> addr(kCount);
+  for (int i = 0; i < kCount; ++i) {
+    const auto s = t.insert(keys[i], t.hashOf(keys[i]));
+    t.at(s).id = static_cast<std::uint64_t>(i);
+    addr[i] = &t.at(s);
+  }
+  for (int i = 0; i < kCount; i += 3) t.erase(t.find(keys[i], t.hashOf(keys[i])));
+  for (int i = 0; i < kCount; i += 3) {
+    const auto s = t.insert(keys[i], t.hashOf(keys[i]));
+    t.at(s).id = static_cast<std::uint64_t>(i);
+    addr[i] = &t.at(s);
+  }
+  EXPECT_EQ(t.size(), static_cast<std::size_t>(kCount));
+  EXPECT_GE(t.slotCount(), static_cast<std::size_t>(kCount));
+  for (int i = 0; i < kCount; ++i) {
+    const auto s = t.find(keys[i], t.hashOf(keys[i]));
+    ASSERT_NE(s, ConnectionTable::kNoSlot) << i;
+    ASSERT_EQ(&t.at(s), addr[i]) << i;
+    ASSERT_EQ(t.at(s).id, static_cast<std::uint64_t>(i));
+  }
 }
 
 }  // namespace
