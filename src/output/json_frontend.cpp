@@ -52,13 +52,20 @@ struct Held {
 RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic<bool>& stop) {
   RunResult result;
   const core::Timestamp started = core::SystemClock().now();
+  // Events drained per round: the vector's slots stay resident, so it is kept modest; the
+  // workers' queues hold more while this thread writes.
+  constexpr std::size_t kBatch = 1024;
   std::vector<engine::ConnectionEvent> batch;
-  batch.reserve(4096);
+  batch.reserve(kBatch);
   // Live: events wait a moment before they are written, so that the process owning a new
   // connection (looked up when its first packet arrives) is known by then. Files: no wait.
   const bool hold = engine.processMethod() != "off";
   std::deque<Held> held;
   bool stopping = false;
+  auto write = [&](engine::ConnectionEvent& e) {
+    engine.joinProcess(e.record);
+    if (!writer.writeEvent(e)) result.outputFailed = true;
+  };
   for (;;) {
     if (!stopping && (stop.load(std::memory_order_relaxed) || result.outputFailed)) {
       // A closed stdout (consumer gone) ends the run like a signal: nothing more can be said.
@@ -67,16 +74,19 @@ RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic
     }
     const bool done = engine.finished();  // read before draining: no event can follow it
     batch.clear();
-    engine.drainEvents(batch);
+    engine.drainEvents(batch, kBatch);
     const auto now = std::chrono::steady_clock::now();
-    for (auto& e : batch) held.push_back({now, std::move(e)});
     bool wrote = false;
-    while (!held.empty() && (!hold || done || now - held.front().arrived >= kProcessHold)) {
-      engine::ConnectionEvent& e = held.front().event;
-      engine.joinProcess(e.record);
-      if (!writer.writeEvent(e)) result.outputFailed = true;
-      held.pop_front();
-      wrote = true;
+    if (hold) {
+      for (auto& e : batch) held.push_back({now, std::move(e)});
+      while (!held.empty() && (done || now - held.front().arrived >= kProcessHold)) {
+        write(held.front().event);
+        held.pop_front();
+        wrote = true;
+      }
+    } else {
+      for (auto& e : batch) write(e);
+      wrote = !batch.empty();
     }
     if (wrote && !writer.flush()) result.outputFailed = true;
     if (done && held.empty() && batch.empty()) break;
