@@ -12,57 +12,60 @@ ByteReassembler::Insert ByteReassembler::insert(std::uint64_t offset, core::Byte
   const std::size_t room = capacity_ - begin;
   const std::size_t n = std::min(room, data.size());
   const auto end = static_cast<std::uint32_t>(begin + n);
+  if (!state_) state_ = std::make_unique<State>();
+  State& st = *state_;
   // Check the bookkeeping first, so a refused piece leaves the buffer untouched.
-  if (!addRange(begin, end)) return Insert::TooManyGaps;
-  if (buf_.size() < end) {
+  if (!addRange(st, begin, end)) return Insert::TooManyGaps;
+  if (st.buf.size() < end) {
     // Grow geometrically (bounded by the cap) so a stream arriving in small pieces costs a
     // handful of allocations, not one per piece.
-    buf_.resize(std::min<std::size_t>(capacity_, std::max<std::size_t>(end, buf_.size() * 2)));
+    st.buf.resize(std::min<std::size_t>(capacity_, std::max<std::size_t>(end, st.buf.size() * 2)));
   }
-  std::memcpy(buf_.data() + begin, data.data(), n);
+  std::memcpy(st.buf.data() + begin, data.data(), n);
   return n < data.size() ? Insert::Clipped : Insert::Ok;
 }
 
-bool ByteReassembler::addRange(std::uint32_t begin, std::uint32_t end) {
+bool ByteReassembler::addRange(State& st, std::uint32_t begin, std::uint32_t end) {
+  auto& ranges = st.ranges;
+  auto& count = st.count;
   // Find the ranges the new one touches (overlapping or adjacent) and merge them.
   std::size_t first = 0;
-  while (first < rangeCount_ && ranges_[first].end < begin) ++first;
+  while (first < count && ranges[first].end < begin) ++first;
   std::size_t last = first;  // one past the last touched range
-  while (last < rangeCount_ && ranges_[last].begin <= end) ++last;
+  while (last < count && ranges[last].begin <= end) ++last;
   if (first == last) {
     // Disjoint: insert at `first`.
-    if (rangeCount_ == kMaxReassemblyRanges) return false;
-    for (std::size_t i = rangeCount_; i > first; --i) ranges_[i] = ranges_[i - 1];
-    ranges_[first] = Range{begin, end};
-    ++rangeCount_;
+    if (count == kMaxReassemblyRanges) return false;
+    for (std::size_t i = count; i > first; --i) ranges[i] = ranges[i - 1];
+    ranges[first] = Range{begin, end};
+    ++count;
     return true;
   }
-  const Range merged{std::min(begin, ranges_[first].begin), std::max(end, ranges_[last - 1].end)};
-  ranges_[first] = merged;
+  const Range merged{std::min(begin, ranges[first].begin), std::max(end, ranges[last - 1].end)};
+  ranges[first] = merged;
   const std::size_t removed = last - first - 1;
-  for (std::size_t i = first + 1; i + removed < rangeCount_; ++i) ranges_[i] = ranges_[i + removed];
-  rangeCount_ -= static_cast<std::uint32_t>(removed);
+  for (std::size_t i = first + 1; i + removed < count; ++i) ranges[i] = ranges[i + removed];
+  count -= static_cast<std::uint32_t>(removed);
   return true;
 }
 
 bool ByteReassembler::shiftForward(std::size_t by) {
   if (by == 0) return true;
   if (by >= capacity_ || highWater() > capacity_ - by) return false;
+  if (!state_) return true;  // nothing stored: nothing to move
+  State& st = *state_;
   const std::size_t used = highWater();
-  if (buf_.size() < used + by) {
-    buf_.resize(std::min<std::size_t>(capacity_, std::max(used + by, buf_.size() * 2)));
+  if (st.buf.size() < used + by) {
+    st.buf.resize(std::min<std::size_t>(capacity_, std::max(used + by, st.buf.size() * 2)));
   }
-  std::memmove(buf_.data() + by, buf_.data(), used);
-  for (std::size_t i = 0; i < rangeCount_; ++i) {
-    ranges_[i].begin += static_cast<std::uint32_t>(by);
-    ranges_[i].end += static_cast<std::uint32_t>(by);
+  std::memmove(st.buf.data() + by, st.buf.data(), used);
+  for (std::size_t i = 0; i < st.count; ++i) {
+    st.ranges[i].begin += static_cast<std::uint32_t>(by);
+    st.ranges[i].end += static_cast<std::uint32_t>(by);
   }
   return true;
 }
 
-void ByteReassembler::release() {
-  std::vector<std::uint8_t>().swap(buf_);
-  rangeCount_ = 0;
-}
+void ByteReassembler::release() { state_.reset(); }
 
 }  // namespace rustnet::dpi::tls

@@ -4,12 +4,15 @@
 // frames (offset carried in the frame). Pieces may arrive out of order, overlap or repeat.
 // Everything past `capacity` is dropped and reported, so a peer cannot make us buffer more
 // than the cap; the number of disjoint holes is capped too, so bookkeeping stays constant.
-// The buffer grows on demand up to the cap (one per-connection allocation, amortised) and
-// can be released once the analyzer no longer needs it.
+// Nothing is allocated until the first piece arrives: the ranges table and the buffer live
+// in one heap block (the object itself is 16 bytes, so an analyzer waiting for a reply
+// holds no reassembly memory); the buffer grows on demand up to the cap and all of it can
+// be released once the analyzer no longer needs it.
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/cursor.h"
@@ -43,18 +46,18 @@ public:
 
   // Bytes [0, contiguousLength()) have all arrived.
   [[nodiscard]] core::Bytes contiguous() const {
-    return core::Bytes(buf_.data(), contiguousLength());
+    return state_ ? core::Bytes(state_->buf.data(), contiguousLength()) : core::Bytes{};
   }
   [[nodiscard]] std::size_t contiguousLength() const {
-    return (rangeCount_ > 0 && ranges_[0].begin == 0) ? ranges_[0].end : 0;
+    return (state_ && state_->count > 0 && state_->ranges[0].begin == 0) ? state_->ranges[0].end : 0;
   }
   // Highest offset stored + 1 (0 when empty).
   [[nodiscard]] std::size_t highWater() const {
-    return rangeCount_ > 0 ? ranges_[rangeCount_ - 1].end : 0;
+    return state_ && state_->count > 0 ? state_->ranges[state_->count - 1].end : 0;
   }
   [[nodiscard]] std::size_t capacity() const { return capacity_; }
   [[nodiscard]] bool contiguousToCapacity() const { return contiguousLength() == capacity_; }
-  [[nodiscard]] std::size_t rangeCount() const { return rangeCount_; }
+  [[nodiscard]] std::size_t rangeCount() const { return state_ ? state_->count : 0; }
 
   // Forgets everything and frees the memory.
   void release();
@@ -64,12 +67,15 @@ private:
     std::uint32_t begin = 0;
     std::uint32_t end = 0;  // exclusive
   };
-  bool addRange(std::uint32_t begin, std::uint32_t end);
+  struct State {
+    std::array<Range, kMaxReassemblyRanges> ranges{};
+    std::uint32_t count = 0;
+    std::vector<std::uint8_t> buf;
+  };
+  bool addRange(State& st, std::uint32_t begin, std::uint32_t end);
 
-  std::vector<std::uint8_t> buf_;
-  std::array<Range, kMaxReassemblyRanges> ranges_{};
+  std::unique_ptr<State> state_;  // null until a piece is stored, and after release()
   std::uint32_t capacity_;
-  std::uint32_t rangeCount_ = 0;
 };
 
 }  // namespace rustnet::dpi::tls
