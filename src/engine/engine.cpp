@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/thread_info.h"
+#include "engine/packet_record.h"
 #include "engine/shard.h"
 #include "engine/worker.h"
 
@@ -73,23 +74,24 @@ public:
   void onFrame(const capture::Frame& f) override {
     ++seen_;
     if (f.ts > lastTs_) lastTs_ = f.ts;
+    // Decoded once, here: the shard needs the addresses, and the worker (the busier thread)
+    // then starts from the result.
+    const decode::Status st = decode::decode(f.linkType, f.data, f.wireLen, f.ts, scratch_);
     if (e_.inlineMode_) {
-      e_.workers_[0]->handle(RecordView{RecordKind::Frame, f.ts, f.wireLen, f.data, f.linkType});
+      e_.workers_[0]->onDecoded(st, scratch_);
       return;
     }
-    std::size_t shard = 0;
     const std::size_t n = e_.workers_.size();
-    if (n > 1) {
-      const decode::Status st = decode::decode(f.linkType, f.data, f.wireLen, f.ts, scratch_);
-      shard = static_cast<std::size_t>(shardHash(st, scratch_) % n);
-    }
+    const std::size_t shard = n > 1 ? static_cast<std::size_t>(shardHash(st, scratch_) % n) : 0;
     FrameRing& ring = e_.workers_[shard]->ring();
-    if (f.data.size() > ring.maxRecord()) {
+    const core::Bytes payload = recordPayload(st, scratch_);
+    if (sizeof(PacketHead) + payload.size() > ring.maxRecord()) {
       ++oversize_;
       return;
     }
+    packHead(st, scratch_, head_);
     int spins = 0;
-    while (!ring.tryWrite(RecordKind::Frame, f.ts, f.wireLen, f.data, f.linkType)) {
+    while (!ring.tryWrite(RecordKind::Packet, f.ts, f.wireLen, headBytes(head_), payload)) {
       if (e_.live_) {
         ++ourDropped_;  // never stall a live capture: the kernel would drop instead, unseen
         return;
@@ -139,6 +141,7 @@ public:
 private:
   Engine& e_;
   decode::PacketView scratch_;
+  PacketHead head_;
   static constexpr std::int64_t kFileTickNs = 1'000'000'000;
   core::Timestamp lastTs_;
   core::Timestamp lastTickTs_;

@@ -17,7 +17,7 @@
 namespace rustnet::engine {
 
 enum class RecordKind : std::uint8_t {
-  Frame,   // a captured frame
+  Packet,  // a decoded frame (engine/packet_record.h)
   Tick,    // live capture is idle: the time is `ts`
   Finish,  // the source has ended: end every connection and stop
   Wrap,    // internal: the rest of the buffer is unused, continue at the start
@@ -38,11 +38,13 @@ public:
   // Largest payload a single record may carry.
   [[nodiscard]] std::size_t maxRecord() const { return size_ / 4; }
 
-  // Producer: appends a record (not yet visible). False when there is no room right now.
-  bool tryWrite(RecordKind kind, core::Timestamp ts, std::uint32_t wireLen, core::Bytes data,
-                decode::LinkType link = decode::LinkType::Unsupported) {
-    if (data.size() > maxRecord()) return false;
-    const std::size_t need = kHeader + align(data.size());
+  // Producer: appends a record whose data is `head` followed by `tail` (not yet visible).
+  // False when there is no room right now, or the record is larger than maxRecord().
+  bool tryWrite(RecordKind kind, core::Timestamp ts, std::uint32_t wireLen, core::Bytes head,
+                core::Bytes tail = {}, decode::LinkType link = decode::LinkType::Unsupported) {
+    const std::size_t size = head.size() + tail.size();
+    if (size > maxRecord()) return false;
+    const std::size_t need = kHeader + align(size);
     std::size_t pos = head_ & (size_ - 1);
     std::size_t skip = (size_ - pos < need) ? size_ - pos : 0;
     if (!hasRoom(need + skip)) return false;
@@ -52,8 +54,10 @@ public:
       head_ += skip;
       pos = 0;
     }
-    writeHeader(pos, kind, ts, wireLen, static_cast<std::uint32_t>(data.size()), link);
-    if (!data.empty()) std::memcpy(buf_.get() + pos + kHeader, data.data(), data.size());
+    writeHeader(pos, kind, ts, wireLen, static_cast<std::uint32_t>(size), link);
+    std::uint8_t* at = buf_.get() + pos + kHeader;
+    if (!head.empty()) std::memcpy(at, head.data(), head.size());
+    if (!tail.empty()) std::memcpy(at + head.size(), tail.data(), tail.size());
     head_ += need;
     return true;
   }

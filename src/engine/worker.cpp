@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/thread_info.h"
+#include "engine/packet_record.h"
 
 namespace rustnet::engine {
 
@@ -58,9 +59,11 @@ void Worker::run() {
 
 void Worker::handle(const RecordView& r) {
   switch (r.kind) {
-    case RecordKind::Frame:
-      onFrame(r);
+    case RecordKind::Packet: {
+      decode::Status st = decode::Status::Malformed;
+      if (unpackRecord(r.data, st, view_)) onDecoded(st, view_);
       break;
+    }
     case RecordKind::Tick:
       advanceClock(r.ts);
       tracker_.expire(now_);
@@ -83,14 +86,13 @@ void Worker::advanceClock(core::Timestamp t) {
   if (t > now_) now_ = t;
 }
 
-void Worker::onFrame(const RecordView& r) {
-  decode_.bytes += r.wireLen;
-  const decode::Status st = decode::decode(r.linkType, r.data, r.wireLen, r.ts, view_);
-  advanceClock(r.ts);
+void Worker::onDecoded(decode::Status st, const decode::PacketView& view) {
+  decode_.bytes += view.wireLen;
+  advanceClock(view.ts);
   switch (st) {
     case decode::Status::Ok:
       ++decode_.ok;
-      tracker_.onPacket(view_);
+      tracker_.onPacket(view);
       break;
     case decode::Status::Fragment: ++decode_.fragments; break;
     case decode::Status::NotIp: ++decode_.notIp; break;

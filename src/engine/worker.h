@@ -52,6 +52,9 @@ public:
   void run();
   // Handles one record; used by run() and, with zero workers, directly by the capture thread.
   void handle(const RecordView& r);
+  // One decoded frame (from a Packet record, or straight from the capture thread when run
+  // inline).
+  void onDecoded(decode::Status st, const decode::PacketView& view);
   // Builds a snapshot if the front end asked for one since the last.
   void serviceSnapshotRequest();
 
@@ -69,7 +72,6 @@ private:
   void onNew(const track::Connection& c) override;
   void onClosed(const track::Connection& c, track::EndReason why, core::Timestamp when) override;
   void push(ConnectionEvent&& e);
-  void onFrame(const RecordView& r);
   void advanceClock(core::Timestamp t);
 
   WorkerConfig config_;
@@ -81,7 +83,7 @@ private:
   std::atomic<std::uint64_t> snapshotWanted_{0};
   std::uint64_t snapshotServed_ = 0;
   DecodeCounters decode_;
-  decode::PacketView view_;
+  decode::PacketView view_;  // the Packet record being handled
   core::Timestamp now_;
   std::atomic<bool> finished_{false};
   core::ThreadUsage usage_;  // written before finished_ is released

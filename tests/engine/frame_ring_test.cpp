@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 #include <thread>
 #include <vector>
@@ -23,12 +24,12 @@ TEST(FrameRing, RecordsArriveIntactAndInOrderAcrossWraps) {
   for (std::size_t round = 0; round < 2000; ++round) {
     const std::size_t n = (round * 37) % 700;
     auto data = payload(n, static_cast<std::uint8_t>(round));
-    ASSERT_TRUE(ring.tryWrite(RecordKind::Frame, core::Timestamp{static_cast<std::int64_t>(round)},
+    ASSERT_TRUE(ring.tryWrite(RecordKind::Packet, core::Timestamp{static_cast<std::int64_t>(round)},
                               static_cast<std::uint32_t>(n + 4), core::Bytes(data)));
     ring.publish();
     ring.consume(
         [&](const RecordView& r) {
-          EXPECT_EQ(r.kind, RecordKind::Frame);
+          EXPECT_EQ(r.kind, RecordKind::Packet);
           EXPECT_EQ(r.ts.ns, static_cast<std::int64_t>(next));
           const std::size_t len = (next * 37) % 700;
           ASSERT_EQ(r.data.size(), len);
@@ -47,13 +48,13 @@ TEST(FrameRing, FullRingRefusesUntilConsumed) {
   FrameRing ring(4096);
   auto data = payload(1000, 1);
   int written = 0;
-  while (ring.tryWrite(RecordKind::Frame, {}, 1000, core::Bytes(data))) ++written;
+  while (ring.tryWrite(RecordKind::Packet, {}, 1000, core::Bytes(data))) ++written;
   EXPECT_EQ(written, 4);  // 4 × (24 + 1000) = 4096
   EXPECT_FALSE(ring.tryWrite(RecordKind::Tick, {}, 0, {}));
   ring.publish();
   EXPECT_EQ(ring.consume([](const RecordView&) {}, 1), 1u);
-  EXPECT_TRUE(ring.tryWrite(RecordKind::Frame, {}, 1000, core::Bytes(data)));
-  EXPECT_FALSE(ring.tryWrite(RecordKind::Frame, {}, 5000, core::Bytes(payload(5000, 0))));
+  EXPECT_TRUE(ring.tryWrite(RecordKind::Packet, {}, 1000, core::Bytes(data)));
+  EXPECT_FALSE(ring.tryWrite(RecordKind::Packet, {}, 5000, core::Bytes(payload(5000, 0))));
 }
 
 TEST(FrameRing, UnpublishedRecordsAreInvisible) {
@@ -74,7 +75,9 @@ TEST(FrameRing, ProducerAndConsumerThreads) {
       std::uint8_t b[64];
       const std::size_t n = i % 64;
       for (std::size_t k = 0; k < n; ++k) b[k] = static_cast<std::uint8_t>(i + k);
-      if (ring.tryWrite(RecordKind::Frame, core::Timestamp{i}, i, core::Bytes(b, n))) {
+      // Written in two parts split at varying points: the record is their concatenation.
+      const std::size_t cut = std::min<std::size_t>(n, i % 7);
+      if (ring.tryWrite(RecordKind::Packet, core::Timestamp{i}, i, core::Bytes(b, cut), core::Bytes(b + cut, n - cut))) {
         ++i;
         if (i % 16 == 0) ring.publish();
       } else {
