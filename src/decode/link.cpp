@@ -240,10 +240,8 @@ Status decodeArp(Layer l, PacketView& out) {
   out.network = Network::Arp;
   out.arpOp = *op;
   for (std::size_t i = 0; i < out.arpSenderMac.size(); ++i) out.arpSenderMac[i] = (*sha)[i];
-  out.arpSenderIp = core::IpAddr::v4Bytes(*spa);
-  out.arpTargetIp = core::IpAddr::v4Bytes(*tpa);
-  out.src = out.arpSenderIp;
-  out.dst = out.arpTargetIp;
+  out.src = core::IpAddr::v4Bytes(*spa);
+  out.dst = core::IpAddr::v4Bytes(*tpa);
   return Status::Ok;
 }
 

@@ -85,10 +85,8 @@ struct PacketView {
   // seq, ack, window and the lengths are unknown (zero), and so is the payload.
   bool transportTruncated = false;
 
-  // ARP (Ethernet/IPv4 only). src/dst are also set to the sender/target IP.
+  // ARP (Ethernet/IPv4 only): src/dst above are the sender and target protocol addresses.
   std::uint16_t arpOp = 0;  // 1 request, 2 reply
-  core::IpAddr arpSenderIp;
-  core::IpAddr arpTargetIp;
   std::array<std::uint8_t, 6> arpSenderMac{};
 
   // Transport payload clipped to both the captured bytes and the IP length. For protocols

@@ -10,12 +10,10 @@ namespace rustnet::engine {
 
 inline std::uint64_t shardHash(decode::Status st, const decode::PacketView& v) {
   if (st != decode::Status::Ok && st != decode::Status::Fragment) return 0;
-  core::Endpoint s{v.src, 0};
+  core::Endpoint s{v.src, 0};  // for ARP: the sender and target protocol addresses
   core::Endpoint d{v.dst, 0};
   std::uint8_t proto = v.proto;
   if (v.network == decode::Network::Arp) {
-    s.addr = v.arpSenderIp;
-    d.addr = v.arpTargetIp;
     proto = core::proto::kArp;
   } else if (st == decode::Status::Ok &&
              (v.proto == core::proto::kTcp || v.proto == core::proto::kUdp)) {

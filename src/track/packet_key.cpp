@@ -43,13 +43,10 @@ bool contains(std::span<const core::IpAddr> set, const core::IpAddr& a) {
 bool isIcmpEchoRequest(const decode::PacketView& p) { return isEchoRequest(p.proto, p.icmpType); }
 bool isArpRequest(const decode::PacketView& p) { return p.arpOp == kArpRequest; }
 
-const core::IpAddr& packetSource(const decode::PacketView& p) {
-  return p.network == decode::Network::Arp ? p.arpSenderIp : p.src;
-}
+// For ARP the decoder puts the sender and target protocol addresses in src and dst.
+const core::IpAddr& packetSource(const decode::PacketView& p) { return p.src; }
 
-const core::IpAddr& packetDestination(const decode::PacketView& p) {
-  return p.network == decode::Network::Arp ? p.arpTargetIp : p.dst;
-}
+const core::IpAddr& packetDestination(const decode::PacketView& p) { return p.dst; }
 
 std::optional<KeyedPacket> keyPacket(const decode::PacketView& p) {
   KeyedPacket k;

@@ -272,8 +272,6 @@ TEST(DecodeArp, RequestAndReplyOverEthernet) {
   ASSERT_EQ(decodeFrame(LinkType::Ethernet, req, p), Status::Ok);
   EXPECT_EQ(p.network, Network::Arp);
   EXPECT_EQ(p.arpOp, 1);
-  EXPECT_EQ(p.arpSenderIp, addr(kA4));
-  EXPECT_EQ(p.arpTargetIp, addr(kB4));
   EXPECT_EQ(p.arpSenderMac, mac);
   EXPECT_EQ(p.src, addr(kA4));
   EXPECT_EQ(p.dst, addr(kB4));
@@ -282,7 +280,8 @@ TEST(DecodeArp, RequestAndReplyOverEthernet) {
   const Frame rep = ethernet(0x0806, arp(2, mac, kB4, kA4), {{0x88a8, 2001}, {0x8100, 5}});
   ASSERT_EQ(decodeFrame(LinkType::Ethernet, rep, p), Status::Ok);
   EXPECT_EQ(p.arpOp, 2);
-  EXPECT_EQ(p.arpSenderIp, addr(kB4));
+  EXPECT_EQ(p.src, addr(kB4));
+  EXPECT_EQ(p.dst, addr(kA4));
   EXPECT_EQ(p.vlan, 5);
 }
 

@@ -75,8 +75,8 @@ inline decode::PacketView arp(core::Timestamp ts, std::uint16_t op, const char* 
   p.capLen = 60;
   p.network = decode::Network::Arp;
   p.arpOp = op;
-  p.arpSenderIp = ip(senderIp);
-  p.arpTargetIp = ip(targetIp);
+  p.src = ip(senderIp);  // as the decoder gives them
+  p.dst = ip(targetIp);
   return p;
 }
 
