@@ -3,12 +3,25 @@
 #include "dpi/registry.h"
 
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
 namespace rustnet::dpi {
 
-Inspector::Inspector(FlowInfo flow) : flow_(flow) {}
+Inspector::Inspector(FlowInfo flow) : flow_(flow), facts_(std::make_shared<Facts>()) {}
 Inspector::~Inspector() = default;
+
+void Inspector::ownFacts() {
+  if (facts_.use_count() > 1) {
+    // A record made since the last packet still holds them (the front end may be reading
+    // them on its thread): the analyzer writes into a copy from here on.
+    facts_ = std::make_shared<Facts>(*facts_);
+  } else {
+    // Sole owner: every other holder has let go, and their release (a release decrement
+    // of the count that the load above saw) happens before what the analyzer writes now.
+    std::atomic_thread_fence(std::memory_order_acquire);
+  }
+}
 
 void Inspector::finish() {
   finished_ = true;
@@ -44,25 +57,26 @@ Verdict Inspector::run(const Segment& seg, Context& ctx) {
     rejected_ |= 1u << current_;
     analyzer_.reset();
     // Facts already set cannot be withdrawn: treat a late NotMine as the end.
-    if (facts_.proto() != AppProto::Unknown) return Verdict::Done;
+    if (facts_->proto() != AppProto::Unknown) return Verdict::Done;
   }
 }
 
 bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
                      core::Timestamp ts, Counters& counters) {
   if (finished_ || payload.empty()) return false;
+  ownFacts();
   if (packets_[0] == 0 && packets_[1] == 0 && probes_ == 0) ++counters.inspectors;
   ++counters.packetsInspected;
   counters.bytesInspected += payload.size();
   auto& n = packets_[static_cast<std::size_t>(dir)];
   if (n < UINT16_MAX) ++n;
 
-  const AppProto protoBefore = facts_.proto();
-  const AppState stateBefore = facts_.state();
-  const auto hintBefore = facts_.idleTimeoutHint();
+  const AppProto protoBefore = facts_->proto();
+  const AppState stateBefore = facts_->state();
+  const auto hintBefore = facts_->idleTimeoutHint();
 
   Segment seg{payload, dir, tcpSeq};
-  Context ctx{facts_, counters, flow_, ts};
+  Context ctx{*facts_, counters, flow_, ts};
   const bool probing = analyzer_ == nullptr;
   std::vector<std::uint8_t> joined;  // only when a tiny first segment was held back
   Held& held = held_[static_cast<std::size_t>(dir)];
@@ -76,7 +90,7 @@ bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
     held.len = 0;
   }
   const Verdict v = run(seg, ctx);
-  if (probing && !analyzer_ && facts_.proto() == AppProto::Unknown &&
+  if (probing && !analyzer_ && facts_->proto() == AppProto::Unknown &&
       flow_.transport == Transport::Tcp && seg.data.size() < kProbeHoldBytes) {
     // Too short to recognise ("G", "SS"): keep it to probe together with the next segment.
     std::copy(seg.data.begin(), seg.data.end(), held.bytes.begin());
@@ -92,7 +106,7 @@ bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
       break;
     case Verdict::Monitor: monitoring_ = true; break;
     case Verdict::Tunnel:
-      facts_.openTunnel();
+      facts_->openTunnel();
       analyzer_.reset();
       rejected_ = 0;
       probes_ = 0;
@@ -111,12 +125,12 @@ bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
       break;
   }
 
-  if (protoBefore == AppProto::Unknown && facts_.proto() != AppProto::Unknown) {
-    counters.hit(facts_.proto());
+  if (protoBefore == AppProto::Unknown && facts_->proto() != AppProto::Unknown) {
+    counters.hit(facts_->proto());
   }
-  if (finished_ && facts_.proto() == AppProto::Unknown) ++counters.unidentified;
-  return facts_.proto() != protoBefore || facts_.state() != stateBefore ||
-         facts_.idleTimeoutHint() != hintBefore;
+  if (finished_ && facts_->proto() == AppProto::Unknown) ++counters.unidentified;
+  return facts_->proto() != protoBefore || facts_->state() != stateBefore ||
+         facts_->idleTimeoutHint() != hintBefore;
 }
 
 }  // namespace rustnet::dpi

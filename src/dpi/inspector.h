@@ -44,14 +44,17 @@ public:
   // True once nothing more will be learned: further feed() calls are no-ops, and the
   // caller may stop calling.
   [[nodiscard]] bool finished() const { return finished_; }
-  [[nodiscard]] const Facts& facts() const { return facts_; }
-  // Hands the facts over without a copy, for the owner about to destroy a finished
-  // inspector; facts() is empty afterwards.
-  Facts takeFacts() { return std::move(facts_); }
+  [[nodiscard]] const Facts& facts() const { return *facts_; }
+  // The facts as they are now, shared rather than copied: records made while inspection
+  // runs (events, snapshots) and the connection, once inspection ends, hold these. The
+  // inspector never changes facts that someone else holds: before it next feeds an
+  // analyzer it copies them if they are shared (copy on write).
+  [[nodiscard]] std::shared_ptr<const Facts> shareFacts() const { return facts_; }
   [[nodiscard]] const FlowInfo& flow() const { return flow_; }
 
 private:
   void finish();
+  void ownFacts();
   Verdict run(const Segment& seg, Context& ctx);
   bool pickAnalyzer(const Segment& seg);
 
@@ -62,7 +65,7 @@ private:
   };
 
   FlowInfo flow_;
-  Facts facts_;
+  std::shared_ptr<Facts> facts_;  // never null
   std::unique_ptr<Analyzer> analyzer_;  // null until a probe wins, and again once finished
   std::uint32_t rejected_ = 0;          // bit per registry entry that answered NotMine
   std::uint8_t current_ = 0;            // registry index of analyzer_

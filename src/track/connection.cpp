@@ -114,10 +114,9 @@ std::string_view stateLabel(const Connection& c, State state) {
 
 std::shared_ptr<const dpi::Facts> publishedFacts(const Connection& c) {
   if (!c.inspector) return c.published;
-  // Records are made far less often than packets arrive (events, and a snapshot per
-  // refresh), so a copy per record costs less than keeping one per watched connection.
+  // Shared, not copied: the inspector copies them before it changes them again.
   if (c.inspector->facts().proto() == dpi::AppProto::Unknown) return nullptr;
-  return std::make_shared<const dpi::Facts>(c.inspector->facts());
+  return c.inspector->shareFacts();
 }
 
 }  // namespace rustnet::track

@@ -86,10 +86,11 @@ struct Connection {
   TcpInfo tcp;
 
   // Deep packet inspection (SPEC §3). The inspector exists from the first payload until
-  // its facts are final; then only the facts stay, moved into `published` (null when DPI
-  // found nothing), shared by every record made afterwards. Never both: connections that
-  // DPI still watches (DNS, QUIC) are many, and a second copy of their facts was a third
-  // of the DPI memory on the bench capture.
+  // its facts are final; then only the facts stay, in `published` (null when DPI found
+  // nothing), shared by every record made afterwards. While it runs, records share the
+  // inspector's facts (copy on write, see dpi::Inspector::shareFacts), so there is one
+  // copy per connection, not one per record: connections that DPI still watches (DNS,
+  // QUIC) are many, and every one is in a record when a file ends.
   std::unique_ptr<dpi::Inspector> inspector;
   std::shared_ptr<const dpi::Facts> published;
 
@@ -116,8 +117,9 @@ std::string_view icmpTypeName(std::uint8_t proto, std::uint8_t type);
 // connections whose application state DPI knows (QUIC_*, DNS_*, the SSH states), which
 // show that while the transport is open (UDP, or TCP ESTABLISHED).
 std::string_view stateLabel(const Connection& c, State state);
-// An immutable copy of c.facts() for records: the kept facts once inspection ended, a
-// fresh copy while it runs; nullptr when DPI found nothing. Worker thread only.
+// c.facts() for records, immutable to their holders: the kept facts once inspection ended,
+// the inspector's shared ones while it runs (it copies before changing shared facts);
+// nullptr when DPI found nothing. Worker thread only.
 std::shared_ptr<const dpi::Facts> publishedFacts(const Connection& c);
 
 }  // namespace rustnet::track

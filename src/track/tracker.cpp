@@ -194,11 +194,8 @@ void Tracker::inspect(Connection& c, const decode::PacketView& p, bool fromLocal
   c.inspector->feed(p.payload, fromLocal ? dpi::Direction::Outbound : dpi::Direction::Inbound,
                     p.seq, p.ts, dpiCounters_);
   if (c.inspector->finished()) {
-    // Keep only the facts; the analyzer state is gone already.
-    dpi::Facts facts = c.inspector->takeFacts();
-    if (facts.proto() != dpi::AppProto::Unknown) {
-      c.published = std::make_shared<const dpi::Facts>(std::move(facts));
-    }
+    // Keep only the facts (shared with any record made meanwhile); the analyzer is gone.
+    if (c.inspector->facts().proto() != dpi::AppProto::Unknown) c.published = c.inspector->shareFacts();
     c.inspector.reset();
     c.dpiDone = true;
   }
