@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <utility>
 
 #include "dpi/facts.h"
@@ -53,6 +54,31 @@ TEST(Inspector, FeedReportsChangesOfProtocolAndState) {
   // The same query again changes nothing.
   EXPECT_FALSE(c.send(dpi::Direction::Outbound, q));
   EXPECT_EQ(c.counters().hitsFor(AppProto::Dns), 1u);
+}
+
+TEST(Inspector, SharedFactsAreCopiedBeforeTheyChange) {
+  Conversation c(udpFlow());
+  const Payload query = {0x00, 0x01, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1};
+  Payload response = query;
+  response[2] = 0x81;  // QR, RD
+  response[3] = 0x80;  // RA, NOERROR
+  c.send(dpi::Direction::Outbound, query);
+  // A record made now shares the inspector's facts: no copy.
+  const std::shared_ptr<const dpi::Facts> early = c.inspector().shareFacts();
+  EXPECT_EQ(early.get(), &c.facts());
+  // The response changes the facts: the record keeps what it was given.
+  c.send(dpi::Direction::Inbound, response);
+  EXPECT_NE(early.get(), &c.facts());
+  EXPECT_EQ(early->state(), AppState::DnsQuery);
+  ASSERT_NE(early->dns(), nullptr);
+  EXPECT_FALSE(early->dns()->responseSeen);
+  EXPECT_EQ(c.facts().state(), AppState::DnsResponse);
+  ASSERT_NE(c.facts().dns(), nullptr);
+  EXPECT_TRUE(c.facts().dns()->responseSeen);
+  // Held by the inspector alone, they are written in place.
+  const dpi::Facts* sole = &c.facts();
+  c.send(dpi::Direction::Outbound, query);
+  EXPECT_EQ(&c.facts(), sole);
 }
 
 TEST(Inspector, ContentBeatsPort) {
