@@ -12,7 +12,7 @@ Inspector::Inspector(FlowInfo flow) : flow_(flow), facts_(std::make_shared<Facts
 Inspector::~Inspector() = default;
 
 void Inspector::ownFacts() {
-  if (facts_.use_count() > 1) {
+  if (kFactsCopiedOnEveryFeed || facts_.use_count() > 1) {
     // A record made since the last packet still holds them (the front end may be reading
     // them on its thread): the analyzer writes into a copy from here on.
     facts_ = std::make_shared<Facts>(*facts_);

@@ -28,6 +28,21 @@ inline constexpr std::uint32_t kMaxInspectedPackets = 24;  // per direction
 // ("G" + "ET /", "SS" + "H-2.0") are still recognised.
 inline constexpr std::size_t kProbeHoldBytes = 16;
 
+// Facts shared with records are copied before an analyzer changes them; sole ownership is
+// recognised by a relaxed read of the count and an acquire fence, which ThreadSanitizer
+// does not model: under it every feed copies (correct, only slower).
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool kFactsCopiedOnEveryFeed = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr bool kFactsCopiedOnEveryFeed = true;
+#else
+inline constexpr bool kFactsCopiedOnEveryFeed = false;
+#endif
+#else
+inline constexpr bool kFactsCopiedOnEveryFeed = false;
+#endif
+
 class Inspector {
 public:
   explicit Inspector(FlowInfo flow);
