@@ -12,7 +12,6 @@
 #include "core/cursor.h"
 #include "core/spsc_queue.h"
 #include "core/time.h"
-#include "decode/packet.h"
 
 namespace rustnet::engine {
 
@@ -28,7 +27,6 @@ struct RecordView {
   core::Timestamp ts;
   std::uint32_t wireLen;
   core::Bytes data;
-  decode::LinkType linkType = decode::LinkType::Unsupported;  // frames only
 };
 
 class FrameRing {
@@ -41,7 +39,7 @@ public:
   // Producer: appends a record whose data is `head` followed by `tail` (not yet visible).
   // False when there is no room right now, or the record is larger than maxRecord().
   bool tryWrite(RecordKind kind, core::Timestamp ts, std::uint32_t wireLen, core::Bytes head,
-                core::Bytes tail = {}, decode::LinkType link = decode::LinkType::Unsupported) {
+                core::Bytes tail = {}) {
     const std::size_t size = head.size() + tail.size();
     if (size > maxRecord()) return false;
     const std::size_t need = kHeader + align(size);
@@ -50,11 +48,11 @@ public:
     if (!hasRoom(need + skip)) return false;
     if (skip != 0) {
       // Too little room left for a header means an implicit wrap (the consumer knows).
-      if (skip >= kHeader) writeHeader(pos, RecordKind::Wrap, {}, 0, 0, link);
+      if (skip >= kHeader) writeHeader(pos, RecordKind::Wrap, {}, 0, 0);
       head_ += skip;
       pos = 0;
     }
-    writeHeader(pos, kind, ts, wireLen, static_cast<std::uint32_t>(size), link);
+    writeHeader(pos, kind, ts, wireLen, static_cast<std::uint32_t>(size));
     std::uint8_t* at = buf_.get() + pos + kHeader;
     if (!head.empty()) std::memcpy(at, head.data(), head.size());
     if (!tail.empty()) std::memcpy(at + head.size(), tail.data(), tail.size());
@@ -86,8 +84,7 @@ public:
         continue;
       }
       f(RecordView{static_cast<RecordKind>(h.kind), core::Timestamp{h.ts}, h.wireLen,
-                   core::Bytes(buf_.get() + pos + kHeader, h.size),
-                   static_cast<decode::LinkType>(h.link)});
+                   core::Bytes(buf_.get() + pos + kHeader, h.size)});
       tail += kHeader + align(h.size);
       ++n;
     }
@@ -104,8 +101,7 @@ private:
     std::uint32_t size;
     std::uint32_t wireLen;
     std::uint8_t kind;
-    std::uint8_t link;
-    std::uint8_t pad[6];
+    std::uint8_t pad[7];
   };
   static constexpr std::size_t kHeader = sizeof(Header);
   static_assert(kHeader == 24);
@@ -122,8 +118,8 @@ private:
     return size_ - (head_ - cachedTail_) >= need;
   }
   void writeHeader(std::size_t pos, RecordKind kind, core::Timestamp ts, std::uint32_t wireLen,
-                   std::uint32_t size, decode::LinkType link) {
-    Header h{ts.ns, size, wireLen, static_cast<std::uint8_t>(kind), static_cast<std::uint8_t>(link), {}};
+                   std::uint32_t size) {
+    Header h{ts.ns, size, wireLen, static_cast<std::uint8_t>(kind), {}};
     std::memcpy(buf_.get() + pos, &h, kHeader);
   }
 
