@@ -13,7 +13,7 @@
 
 #include "capture/source.h"
 #include "engine/engine.h"
-#include "output/events.h"
+#include "output/event_hold.h"
 #include "output/json_frontend.h"
 #include "output/log_file.h"
 #include "output/private_file.h"
@@ -80,17 +80,39 @@ int runTerminalUi(engine::Engine& eng, const Options& o, output::PrivateFile jso
   cfg.filter = o.filter;
   cfg.noColor = o.noColor;
   cfg.refreshMs = o.refreshMs;
+  // Like --json: a live run's events wait output::kProcessHold for their process.
+  const bool hold = eng.processMethod() != "off";
+  output::EventHold held;
+  auto write = [&](engine::ConnectionEvent& e) {
+    if (!e.record.process) eng.joinProcess(e.record);
+    if (!writer.writeEvent(e)) logFailed = true;
+  };
+  // Written events go out on the next tick of the UI loop (every few milliseconds).
+  auto release = [&](bool all) {
+    held.release(output::EventHold::Clock::now(), all, write);
+    if (!writer.flush()) logFailed = true;
+  };
+  ui::EventLog log;
+  if (logging) {
+    log.onEvent = [&](const engine::ConnectionEvent& e) {
+      if (hold) {
+        held.push(e, output::EventHold::Clock::now());
+      } else if (!writer.writeEvent(e)) {  // a file: no process to wait for (or join)
+        logFailed = true;
+      }
+    };
+    log.onTick = [&] { release(false); };
+  }
   ui::UiResult r;
   try {
-    r = ui::runUi(eng, cfg, gStop, [&](const engine::ConnectionEvent& e) {
-      if (logging && !writer.write(output::formatEvent(e))) logFailed = true;
-    });
+    r = ui::runUi(eng, cfg, gStop, log);
   } catch (const std::exception& e) {
     // The terminal is restored by now (runUi's objects are gone).
     spdlog::error("{}", e.what());
     return fail(e.what());
   }
   if (logging) {
+    release(true);
     output::RunResult summary;
     output::writeSummary(eng, writer, started, summary);
     logFailed = logFailed || summary.outputFailed;

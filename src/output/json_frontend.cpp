@@ -3,10 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <deque>
 #include <thread>
 #include <vector>
 
+#include "output/event_hold.h"
 #include "output/events.h"
 
 namespace rustnet::output {
@@ -41,14 +41,6 @@ bool EventWriter::flush() {
   return !failed_;
 }
 
-namespace {
-constexpr auto kProcessHold = std::chrono::milliseconds(150);
-struct Held {
-  std::chrono::steady_clock::time_point arrived;
-  engine::ConnectionEvent event;
-};
-}  // namespace
-
 RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic<bool>& stop) {
   RunResult result;
   const core::Timestamp started = core::SystemClock().now();
@@ -57,10 +49,9 @@ RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic
   constexpr std::size_t kBatch = 1024;
   std::vector<engine::ConnectionEvent> batch;
   batch.reserve(kBatch);
-  // Live: events wait a moment before they are written, so that the process owning a new
-  // connection (looked up when its first packet arrives) is known by then. Files: no wait.
+  // Live: events wait kProcessHold before they are written (event_hold.h). Files: no wait.
   const bool hold = engine.processMethod() != "off";
-  std::deque<Held> held;
+  EventHold held;
   bool stopping = false;
   auto write = [&](engine::ConnectionEvent& e) {
     engine.joinProcess(e.record);
@@ -75,15 +66,11 @@ RunResult runJson(engine::Engine& engine, EventWriter& writer, const std::atomic
     const bool done = engine.finished();  // read before draining: no event can follow it
     batch.clear();
     engine.drainEvents(batch, kBatch);
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = EventHold::Clock::now();
     bool wrote = false;
     if (hold) {
-      for (auto& e : batch) held.push_back({now, std::move(e)});
-      while (!held.empty() && (done || now - held.front().arrived >= kProcessHold)) {
-        write(held.front().event);
-        held.pop_front();
-        wrote = true;
-      }
+      for (auto& e : batch) held.push(std::move(e), now);
+      wrote = held.release(now, done, write) > 0;
     } else {
       for (auto& e : batch) write(e);
       wrote = !batch.empty();

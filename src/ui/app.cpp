@@ -27,11 +27,11 @@ constexpr std::size_t kEventBatch = 4096;
 
 class Loop {
 public:
-  Loop(engine::Engine& e, const UiConfig& cfg, const std::atomic<bool>& stop, const EventSink& sink)
+  Loop(engine::Engine& e, const UiConfig& cfg, const std::atomic<bool>& stop, const EventLog& log)
       : engine_(e),
         cfg_(cfg),
         stop_(stop),
-        sink_(sink),
+        log_(log),
         ctl_(SourceInfo{e.sourceName(), e.isLive()}, storeConfig(e, cfg), cfg.filter),
         term_(TerminalOptions{!cfg.noColor && !noColorRequested()}) {}
 
@@ -44,6 +44,7 @@ public:
     ctl_.rebuild();
     while (!stop_.load(std::memory_order_relaxed)) {
       const std::size_t drained = drain();
+      if (log_.onTick) log_.onTick();
       const auto now = Clock::now();
       if (!finished && now >= nextRequest) {
         engine_.requestSnapshot();
@@ -100,7 +101,7 @@ private:
     for (auto& e : batch_) {
       // Events are not joined with the process map by the workers (snapshots are).
       if (!e.record.process) engine_.joinProcess(e.record);
-      if (sink_) sink_(e);
+      if (log_.onEvent) log_.onEvent(e);
       ctl_.onEvent(std::move(e));
     }
     return n;
@@ -141,7 +142,7 @@ private:
   engine::Engine& engine_;
   const UiConfig& cfg_;
   const std::atomic<bool>& stop_;
-  const EventSink& sink_;
+  const EventLog& log_;
   Controller ctl_;
   Terminal term_;
   std::vector<engine::ConnectionEvent> batch_;
@@ -152,8 +153,8 @@ private:
 }  // namespace
 
 UiResult runUi(engine::Engine& engine, const UiConfig& config, const std::atomic<bool>& stop,
-               const EventSink& onEvent) {
-  Loop loop(engine, config, stop, onEvent);
+               const EventLog& log) {
+  Loop loop(engine, config, stop, log);
   return loop.run();
 }
 

@@ -23,14 +23,19 @@ struct UiResult {
   std::optional<std::string> sourceError;  // why the source ended early, if it did
 };
 
-// Called on the UI thread for every event, in order (main writes --json-log with it).
-using EventSink = std::function<void(const engine::ConnectionEvent&)>;
+// What the UI thread hands on for --json-log (main writes it): every event, in order, and
+// a tick on every pass of the UI loop, so that events held back can go out on time. Either
+// may be empty.
+struct EventLog {
+  std::function<void(const engine::ConnectionEvent&)> onEvent;
+  std::function<void()> onTick;
+};
 
 // Runs until the user quits (q q, Ctrl+C) or `stop` is set (SIGINT/SIGTERM). The terminal
 // is restored before it returns or throws; the engine is then stopped and drained, every
-// remaining event going to `onEvent`. Throws std::runtime_error when there is no usable
+// remaining event going to `log.onEvent`. Throws std::runtime_error when there is no usable
 // terminal.
 UiResult runUi(engine::Engine& engine, const UiConfig& config, const std::atomic<bool>& stop,
-               const EventSink& onEvent);
+               const EventLog& log);
 
 }  // namespace rustnet::ui

@@ -404,7 +404,7 @@ TEST_F(UiE2e, LiveLoopbackTraffic) {
   if (::geteuid() != 0) GTEST_SKIP() << "live capture on lo needs root";
   if (runCommand("command -v python3 >/dev/null 2>&1").status != 0) GTEST_SKIP() << "python3 is not installed";
   Tmux t(dir_, 160, 30);
-  t.shell(rustnet("-i lo -r 200") + "; echo rc=$?");
+  t.shell(rustnet("-i lo -r 200 --json-log live.ndjson") + "; echo rc=$?");
   std::string s = t.waitForText("lo (live)");
   ASSERT_TRUE(has(s, "lo (live)")) << s;
   // A short TCP conversation on loopback: a listener, a client, a few lines, bounded time.
@@ -436,6 +436,19 @@ TEST_F(UiE2e, LiveLoopbackTraffic) {
   t.keys("q");
   EXPECT_TRUE(has(t.waitFor(exited, 20s), "rc=0"));
   expectRestored(t);
+  // The log's new_connection line waited for the process, as --json does: the python
+  // process owned both ends for seconds.
+  std::ifstream log(dir_ / "live.ndjson");
+  std::string line;
+  int named = 0;
+  int news = 0;
+  while (std::getline(log, line)) {
+    if (!has(line, "\"new_connection\"") || !has(line, "\"destination_port\":" + port + ",")) continue;
+    ++news;
+    named += has(line, "\"process_name\":\"python3\"") ? 1 : 0;
+  }
+  EXPECT_EQ(news, 1);
+  EXPECT_EQ(named, 1);
 }
 
 }  // namespace
