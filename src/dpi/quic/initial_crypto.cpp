@@ -127,21 +127,31 @@ const HmacSha256& saltKey(core::Bytes salt, std::optional<HmacSha256>& fallback)
   return fallback.emplace(salt);
 }
 
-// RFC 8446 §7.1 HKDF-Expand-Label with an empty context, for outputs of at most one
-// SHA-256 block (all QUIC Initial keys are): T(1) = HMAC(secret, HkdfLabel | 0x01).
-bool expandLabel(const HmacSha256& secret, std::string_view label, std::span<std::uint8_t> out) {
-  constexpr std::string_view kPrefix = "tls13 ";
-  if (out.empty() || out.size() > kShaOut || kPrefix.size() + label.size() > 255) return false;
-  std::array<std::uint8_t, 2 + 1 + 255 + 1 + 1> info{};
+constexpr std::string_view kLabelPrefix = "tls13 ";
+// Room for an HkdfLabel with the longest label, plus one byte (a block counter).
+using LabelBuffer = std::array<std::uint8_t, 2 + 1 + 255 + 1 + 1>;
+
+// RFC 8446 §7.1 HkdfLabel with an empty context: length, "tls13 " + label, context length.
+// The caller checked that the prefixed label fits in 255 bytes. Returns the bytes written.
+std::size_t writeHkdfLabel(std::size_t outLen, std::string_view label, LabelBuffer& info) {
   std::size_t n = 0;
-  info[n++] = static_cast<std::uint8_t>(out.size() >> 8);
-  info[n++] = static_cast<std::uint8_t>(out.size());
-  info[n++] = static_cast<std::uint8_t>(kPrefix.size() + label.size());
-  std::memcpy(info.data() + n, kPrefix.data(), kPrefix.size());
-  n += kPrefix.size();
+  info[n++] = static_cast<std::uint8_t>(outLen >> 8);
+  info[n++] = static_cast<std::uint8_t>(outLen);
+  info[n++] = static_cast<std::uint8_t>(kLabelPrefix.size() + label.size());
+  std::memcpy(info.data() + n, kLabelPrefix.data(), kLabelPrefix.size());
+  n += kLabelPrefix.size();
   std::memcpy(info.data() + n, label.data(), label.size());
   n += label.size();
   info[n++] = 0;  // context length
+  return n;
+}
+
+// RFC 8446 §7.1 HKDF-Expand-Label with an empty context, for outputs of at most one
+// SHA-256 block (all QUIC Initial keys are): T(1) = HMAC(secret, HkdfLabel | 0x01).
+bool expandLabel(const HmacSha256& secret, std::string_view label, std::span<std::uint8_t> out) {
+  if (out.empty() || out.size() > kShaOut || kLabelPrefix.size() + label.size() > 255) return false;
+  LabelBuffer info{};
+  std::size_t n = writeHkdfLabel(out.size(), label, info);
   info[n++] = 1;  // block counter
   std::array<std::uint8_t, kShaOut> t{};
   secret.mac(core::Bytes(info.data(), n), {}, {}, t);
@@ -164,21 +174,12 @@ bool hkdfExtract(core::Bytes salt, core::Bytes ikm, std::span<std::uint8_t, 32> 
 }
 
 bool hkdfExpandLabel(core::Bytes secret, std::string_view label, std::span<std::uint8_t> out) {
-  constexpr std::string_view kPrefix = "tls13 ";
-  if (out.size() > 255 * kShaOut || kPrefix.size() + label.size() > 255) return false;
+  if (out.size() > 255 * kShaOut || kLabelPrefix.size() + label.size() > 255) return false;
   const HmacSha256 key(secret);
   if (out.size() <= kShaOut) return out.empty() || expandLabel(key, label, out);
   // Longer outputs (not needed by QUIC Initials): T(i) = HMAC(secret, T(i-1) | info | i).
-  std::array<std::uint8_t, 2 + 1 + 255 + 1> info{};
-  std::size_t n = 0;
-  info[n++] = static_cast<std::uint8_t>(out.size() >> 8);
-  info[n++] = static_cast<std::uint8_t>(out.size());
-  info[n++] = static_cast<std::uint8_t>(kPrefix.size() + label.size());
-  std::memcpy(info.data() + n, kPrefix.data(), kPrefix.size());
-  n += kPrefix.size();
-  std::memcpy(info.data() + n, label.data(), label.size());
-  n += label.size();
-  info[n++] = 0;  // context length
+  LabelBuffer info{};
+  const std::size_t n = writeHkdfLabel(out.size(), label, info);
   std::array<std::uint8_t, kShaOut> t{};
   std::size_t tLen = 0;
   std::size_t done = 0;
