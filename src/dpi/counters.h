@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "dpi/facts.h"
+#include "dpi/protocol.h"
+#include "dpi/registry.h"
 
 namespace rustnet::dpi {
 
@@ -49,13 +50,16 @@ struct Counters {
   std::uint64_t unidentified = 0;      // inspectors that finished without a protocol
   std::uint64_t notMine = 0;           // analyzers that withdrew after winning a probe
   std::uint64_t malformed = 0;         // Malformed verdicts (input broken mid-protocol)
-  std::array<std::uint64_t, kAppProtoCount> hits{};  // connections identified, by AppProto
+  std::array<std::uint64_t, kMaxProtocols> hits{};  // connections identified, by protocolIndex()
   std::array<std::uint64_t, kCapCount> capsHit{};
 
-  void hit(AppProto p) { ++hits[static_cast<std::size_t>(p)]; }
+  void hit(AppProto p) {
+    if (const std::size_t i = protocolIndex(p); i < hits.size()) ++hits[i];
+  }
   void capHit(Cap c) { ++capsHit[static_cast<std::size_t>(c)]; }
   [[nodiscard]] std::uint64_t hitsFor(AppProto p) const {
-    return hits[static_cast<std::size_t>(p)];
+    const std::size_t i = protocolIndex(p);
+    return i < hits.size() ? hits[i] : 0;
   }
   [[nodiscard]] std::uint64_t capHits(Cap c) const {
     return capsHit[static_cast<std::size_t>(c)];

@@ -57,7 +57,7 @@ Verdict Inspector::run(const Segment& seg, Context& ctx) {
     rejected_ |= 1u << current_;
     analyzer_.reset();
     // Facts already set cannot be withdrawn: treat a late NotMine as the end.
-    if (facts_->proto() != AppProto::Unknown) return Verdict::Done;
+    if (facts_->proto() != nullptr) return Verdict::Done;
   }
 }
 
@@ -90,7 +90,7 @@ bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
     held.len = 0;
   }
   const Verdict v = run(seg, ctx);
-  if (probing && !analyzer_ && facts_->proto() == AppProto::Unknown &&
+  if (probing && !analyzer_ && facts_->proto() == nullptr &&
       flow_.transport == Transport::Tcp && seg.data.size() < kProbeHoldBytes) {
     // Too short to recognise ("G", "SS"): keep it to probe together with the next segment.
     std::copy(seg.data.begin(), seg.data.end(), held.bytes.begin());
@@ -125,10 +125,10 @@ bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
       break;
   }
 
-  if (protoBefore == AppProto::Unknown && facts_->proto() != AppProto::Unknown) {
+  if (protoBefore == nullptr && facts_->proto() != nullptr) {
     counters.hit(facts_->proto());
   }
-  if (finished_ && facts_->proto() == AppProto::Unknown) ++counters.unidentified;
+  if (finished_ && facts_->proto() == nullptr) ++counters.unidentified;
   return facts_->proto() != protoBefore || facts_->state() != stateBefore ||
          facts_->idleTimeoutHint() != hintBefore;
 }

@@ -4,15 +4,17 @@
 
 #include <array>
 #include <charconv>
+#include <vector>
 
 #include "core/text.h"
+#include "dpi/registry.h"
 #include "filter/fields.h"
 
 namespace rustnet::filter {
 
 namespace {
 
-constexpr std::array<KeywordInfo, 12> kKeywords{{
+constexpr std::array<KeywordInfo, 11> kFixedKeywords{{
     {"port", Field::Port, "either port equals N, or lies in N-M (port:443, port:8000-8100)"},
     {"sport", Field::SrcPort, "local port (sport:443 = connections to this host's port 443)"},
     {"dport", Field::DstPort, "remote port (dport:22)"},
@@ -20,7 +22,6 @@ constexpr std::array<KeywordInfo, 12> kKeywords{{
     {"dst", Field::Dst, "remote address or server name contains text, or in a prefix (dst:github.com)"},
     {"process", Field::Process, "process name contains text, or pid equals N"},
     {"sni", Field::Sni, "TLS/QUIC server name or HTTP Host contains text (sni:github)"},
-    {"ssh", Field::Ssh, "SSH banner, version or algorithm contains text (ssh:openssh)"},
     {"state", Field::State, "state contains text (state:syn_recv, state:established)"},
     {"proto", Field::Proto, "protocol is tcp, udp, icmp, icmpv6, arp, igmp, or https, quic, dns..."},
     {"service", Field::Service, "service name contains text (service:https)"},
@@ -67,8 +68,17 @@ std::optional<Cidr> parseCidr(std::string_view s, bool& invalid) {
   return Cidr{*addr, addr->isV4() ? 96 + *bits : *bits};
 }
 
+const std::vector<KeywordInfo>& allKeywords() {
+  static const std::vector<KeywordInfo> all = [] {
+    std::vector<KeywordInfo> v(kFixedKeywords.begin(), kFixedKeywords.end());
+    for (const dpi::FactsKind* k : dpi::factsKinds()) v.push_back({k->keyword, Field::Facts, k->help, k});
+    return v;
+  }();
+  return all;
+}
+
 const KeywordInfo* findKeyword(std::string_view name) {
-  for (const auto& k : kKeywords) {
+  for (const auto& k : allKeywords()) {
     if (k.name == name) return &k;
   }
   return nullptr;
@@ -86,7 +96,7 @@ bool looksLikeKeyword(std::string_view s) {
 
 }  // namespace
 
-std::span<const KeywordInfo> keywords() { return kKeywords; }
+std::span<const KeywordInfo> keywords() { return allKeywords(); }
 
 Filter Filter::parse(std::string_view query) {
   Filter f;
@@ -116,6 +126,7 @@ Filter Filter::parse(std::string_view query) {
       const std::string_view name = w.substr(0, colon);
       if (const KeywordInfo* k = findKeyword(name)) {
         t.field = k->field;
+        t.kind = k->kind;
         value = w.substr(colon + 1);
         if (value.empty()) continue;  // still being typed
       } else if (looksLikeKeyword(name)) {

@@ -6,10 +6,11 @@
 // Keywords: port sport dport (numbers or ranges N-M; sport/src are the local side,
 // dport/dst the remote one; ports match exactly, unlike text), src dst (address text, or a
 // CIDR prefix such as 10.0.0.0/8; dst also matches the server name DPI found),
-// process (name or pid), sni (TLS/QUIC server name, HTTP Host), ssh (banners, versions,
-// algorithms), state (the connection state or the application's), proto (TCP, UDP, ICMP,
-// ... or the application protocol: https, quic, dns, ssh), service (port service name),
-// app (the DPI summary and protocol name).
+// process (name or pid), sni (TLS/QUIC server name, HTTP Host), state (the connection
+// state or the application's), proto (TCP, UDP, ICMP, ... or the application protocol:
+// https, quic, dns, ssh), service (port service name), app (the DPI summary and protocol
+// name); and one keyword per kind of DPI facts, from the DPI registry (ssh: banners and
+// algorithms, dns: names and answers, ...), matching that protocol's searchable fields.
 //
 // Forgiving by design, because the UI filters live while the user types: a term whose
 // keyword is unknown is matched as a bare word (so "fe80::1" or "10.0.0.1:443" work), a
@@ -23,20 +24,24 @@
 #include <vector>
 
 #include "core/ip_addr.h"
+#include "dpi/fields.h"
 #include "engine/record.h"
 
 namespace rustnet::filter {
 
 enum class Field : std::uint8_t {
-  Any, Port, SrcPort, DstPort, Src, Dst, Process, Sni, Ssh, State, Proto, Service, App,
+  Any, Port, SrcPort, DstPort, Src, Dst, Process, Sni, State, Proto, Service, App,
+  Facts,  // a protocol's searchable fields (KeywordInfo::kind)
 };
 
 struct KeywordInfo {
   std::string_view name;  // without the colon
   Field field;
   std::string_view help;  // one line for the Help tab
+  const dpi::FactsKind* kind = nullptr;  // Field::Facts
 };
-// Every keyword, in the order the Help tab lists them.
+// Every keyword, in the order the Help tab lists them: the fixed ones, then one per kind of
+// DPI facts in registry order.
 std::span<const KeywordInfo> keywords();
 
 struct PortRange {
@@ -56,6 +61,7 @@ struct Term {
   std::optional<PortRange> ports;
   std::optional<Cidr> cidr;
   std::optional<std::int32_t> pid;  // process: a number also matches the pid
+  const dpi::FactsKind* kind = nullptr;  // Field::Facts: whose fields
 };
 
 class Filter {

@@ -12,65 +12,71 @@ namespace rustnet::filter {
 
 namespace {
 
-// Calls `fn(text)` for each string, stopping at the first that returns true.
-template <typename Fn>
-bool anyOf(Fn&& fn, std::initializer_list<std::string_view> texts) {
-  for (std::string_view t : texts) {
-    if (!t.empty() && fn(t)) return true;
+// Looks for a needle in the fields that the DPI facts describe (dpi/fields.h), by the
+// fields' flags: no protocol is named here.
+class FieldSearch final : public dpi::FieldSink {
+public:
+  FieldSearch(std::string_view needleLower, std::uint8_t flags) : needle_(needleLower), flags_(flags) {}
+
+  // Searches every block, or only those of `kind` when it is given.
+  bool in(const dpi::Facts& f, const dpi::FactsKind* kind = nullptr) {
+    for (const auto& b : f.blocks()) {
+      if (kind != nullptr && &b->kind() != kind) continue;
+      b->describe(*this);
+      if (found_) return true;
+    }
+    return false;
   }
-  return false;
+
+  void field(const dpi::FieldInfo& info, const dpi::FieldValue& v) override {
+    if (found_ || (info.flags & flags_) != flags_) return;
+    if (v.kind == dpi::FieldKind::List) {
+      for (const auto& item : v.items) {
+        if (value(item)) break;
+      }
+      return;
+    }
+    value(v);
+  }
+
+private:
+  bool value(const dpi::FieldValue& v) {
+    switch (v.kind) {
+      case dpi::FieldKind::Wire:
+      case dpi::FieldKind::Text:
+      case dpi::FieldKind::Code: found_ = containsFolded(v.str, needle_); break;
+      case dpi::FieldKind::Number: {
+        char buf[24];
+        const auto end = std::to_chars(buf, buf + sizeof buf, v.number).ptr;
+        found_ = containsFolded(std::string_view(buf, static_cast<std::size_t>(end - buf)), needle_);
+        break;
+      }
+      case dpi::FieldKind::Address: {
+        EndpointBuffer buf;
+        found_ = containsFolded(endpointText(core::Endpoint{v.addr, 0}, 0, buf), needle_);
+        break;
+      }
+      case dpi::FieldKind::Flag:
+      case dpi::FieldKind::List: break;
+    }
+    return found_;
+  }
+
+  std::string_view needle_;
+  std::uint8_t flags_;
+  bool found_ = false;
+};
+
+// The name the client asked for: TLS/QUIC server name, HTTP Host (fields marked so).
+bool serverNameMatches(const dpi::Facts& f, std::string_view needleLower) {
+  return FieldSearch(needleLower, dpi::field::kServerName).in(f);
 }
 
-template <typename Fn>
-bool sshText(const dpi::SshFacts& s, Fn&& fn) {
-  for (const dpi::SshBanner* b : {&s.client, &s.server}) {
-    if (anyOf(fn, {b->protoVersion, b->software, b->comment})) return true;
-  }
-  const dpi::SshAlgorithms& a = s.negotiated;
-  return anyOf(fn, {a.kex, a.hostKey, a.cipherC2s, a.cipherS2c, a.macC2s, a.macS2c,
-                    a.compressionC2s, a.compressionS2c});
-}
-
-template <typename Fn>
-bool sniText(const dpi::Facts& f, Fn&& fn) {
-  if (const auto* t = f.tls(); t && anyOf(fn, {t->sni})) return true;
-  if (const auto* q = f.quic(); q && anyOf(fn, {q->sni})) return true;
-  if (const auto* h = f.http(); h && anyOf(fn, {h->host})) return true;
-  return false;
-}
-
-// Every string DPI holds, for bare words.
-template <typename Fn>
-bool dpiText(const dpi::Facts& f, Fn&& fn) {
-  if (anyOf(fn, {dpi::appProtoName(f.proto()), dpi::appStateName(f.state())})) return true;
-  if (const auto* h = f.http()) {
-    if (anyOf(fn, {h->method, h->host, h->path, h->userAgent})) return true;
-    if (h->status != 0 && fn(std::to_string(h->status))) return true;
-  }
-  if (const auto* t = f.tls()) {
-    if (anyOf(fn, {t->sni})) return true;
-    for (const auto& a : t->alpn) {
-      if (fn(a)) return true;
-    }
-    if (t->negotiatedVersion != 0 && fn(dpi::tlsVersionName(t->negotiatedVersion))) return true;
-    if (t->maxOfferedVersion != 0 && fn(dpi::tlsVersionName(t->maxOfferedVersion))) return true;
-  }
-  if (const auto* d = f.dns()) {
-    if (anyOf(fn, {d->qname})) return true;
-    if (d->querySeen && fn(dpi::dnsTypeName(d->qtype))) return true;
-    if (d->responseSeen && fn(dpi::dnsRcodeName(d->rcode))) return true;
-    for (const auto& a : d->answers) {
-      if (a.type == 5 ? fn(a.name) : fn(a.addr.toString())) return true;
-    }
-  }
-  if (const auto* s = f.ssh(); s && sshText(*s, fn)) return true;
-  if (const auto* q = f.quic()) {
-    if (anyOf(fn, {q->sni})) return true;
-    for (const auto& a : q->alpn) {
-      if (fn(a)) return true;
-    }
-  }
-  return false;
+// Every searchable string DPI holds, for bare words.
+bool dpiTextMatches(const dpi::Facts& f, std::string_view needleLower) {
+  auto has = [&](std::string_view s) { return !s.empty() && containsFolded(s, needleLower); };
+  if (has(dpi::appProtoName(f.proto())) || has(dpi::appStateName(f.state()))) return true;
+  return FieldSearch(needleLower, dpi::field::kSearchable).in(f);
 }
 
 bool inPorts(const PortRange& p, std::uint16_t port) { return port >= p.lo && port <= p.hi; }
@@ -89,9 +95,9 @@ bool inCidr(const Cidr& c, const core::IpAddr& a) {
 
 bool protoMatches(const Term& t, const engine::ConnectionRecord& r) {
   if (equalsFolded(core::protoName(r.proto), t.text)) return true;
-  if (!r.dpi || r.dpi->proto() == dpi::AppProto::Unknown) return false;
-  return equalsFolded(dpi::appProtoName(r.dpi->proto()), t.text) ||
-         (t.text == "tls" && r.dpi->proto() == dpi::AppProto::Tls);
+  if (!r.dpi || r.dpi->proto() == nullptr) return false;
+  const dpi::AppProtocol& p = *r.dpi->proto();
+  return equalsFolded(p.name, t.text) || (!p.alias.empty() && equalsFolded(p.alias, t.text));
 }
 
 bool endpointMatches(const Term& t, const engine::ConnectionRecord& r, const core::Endpoint& e) {
@@ -104,7 +110,7 @@ bool endpointMatches(const Term& t, const engine::ConnectionRecord& r, const cor
 bool remoteMatches(const Term& t, const engine::ConnectionRecord& r) {
   if (endpointMatches(t, r, r.remote)) return true;
   if (t.cidr || !r.dpi) return false;
-  return sniText(*r.dpi, [&](std::string_view s) { return containsFolded(s, t.text); });
+  return serverNameMatches(*r.dpi, t.text);
 }
 
 bool processMatches(const Term& t, const engine::ConnectionRecord& r) {
@@ -124,7 +130,7 @@ bool anyFieldMatches(const Term& t, const engine::ConnectionRecord& r) {
     const auto end = std::to_chars(pid, pid + sizeof pid, r.process->pid).ptr;
     if (has(std::string_view(pid, static_cast<std::size_t>(end - pid)))) return true;
   }
-  return r.dpi && dpiText(*r.dpi, has);
+  return r.dpi && dpiTextMatches(*r.dpi, t.text);
 }
 
 }  // namespace
@@ -140,11 +146,9 @@ bool termMatches(const Term& t, const engine::ConnectionRecord& r) {
     case Field::Src: return endpointMatches(t, r, r.local);
     case Field::Dst: return remoteMatches(t, r);
     case Field::Process: return processMatches(t, r);
-    case Field::Sni: return r.dpi && sniText(*r.dpi, has);
-    case Field::Ssh: {
-      const dpi::SshFacts* s = r.dpi ? r.dpi->ssh() : nullptr;
-      return s != nullptr && sshText(*s, has);
-    }
+    case Field::Sni: return r.dpi && serverNameMatches(*r.dpi, t.text);
+    case Field::Facts:
+      return r.dpi && t.kind != nullptr && FieldSearch(t.text, dpi::field::kSearchable).in(*r.dpi, t.kind);
     case Field::State:
       return has(r.stateLabel) || (r.dpi && has(dpi::appStateName(r.dpi->state())));
     case Field::Proto: return protoMatches(t, r);

@@ -100,7 +100,7 @@ std::string_view icmpTypeName(std::uint8_t proto, std::uint8_t type) {
 }
 
 std::string_view stateLabel(const Connection& c, State state) {
-  if (const dpi::Facts* f = c.facts(); f != nullptr && f->state() != dpi::AppState::None) {
+  if (const dpi::Facts* f = c.facts(); f != nullptr && f->state() != nullptr) {
     const bool open = c.proto() == core::proto::kUdp ||
                       (c.proto() == core::proto::kTcp && state == State::Established);
     if (open) return dpi::appStateName(f->state());
@@ -115,7 +115,7 @@ std::string_view stateLabel(const Connection& c, State state) {
 std::shared_ptr<const dpi::Facts> publishedFacts(const Connection& c) {
   if (!c.inspector) return c.published;
   // Shared, not copied: the inspector copies them before it changes them again.
-  if (c.inspector->facts().proto() == dpi::AppProto::Unknown) return nullptr;
+  if (c.inspector->facts().proto() == nullptr) return nullptr;
   return c.inspector->shareFacts();
 }
 

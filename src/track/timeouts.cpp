@@ -12,30 +12,32 @@ bool isWebPort(std::uint16_t port) {
   return port == 80 || port == 443 || port == 8080 || port == 8443;
 }
 
-// The application's timeout, when DPI knows the application and its transport is open.
+// What an application's idle class means in this table; nullopt for the transport's own.
+std::optional<core::Duration> idleFor(const Timeouts& t, dpi::IdleClass c) {
+  switch (c) {
+    case dpi::IdleClass::Transport: return std::nullopt;
+    case dpi::IdleClass::Handshake: return t.quicHandshake;
+    case dpi::IdleClass::Connected: return t.quicConnected;
+    case dpi::IdleClass::Draining: return t.quicDraining;
+    case dpi::IdleClass::Exchange: return t.dns;
+    case dpi::IdleClass::Session: return t.ssh;
+    case dpi::IdleClass::Web: return t.tcpEstablishedWeb;
+  }
+  return std::nullopt;
+}
+
+// The application's timeout, when DPI knows the application and its transport is open:
+// over UDP the application state's class, over an established TCP connection the
+// protocol's.
 std::optional<core::Duration> appTimeout(const Timeouts& t, const Connection& c) {
   const dpi::Facts* f = c.facts();
   if (f == nullptr) return std::nullopt;
   if (c.proto() == core::proto::kUdp) {
     if (const auto hint = f->idleTimeoutHint()) return *hint;
-    switch (f->state()) {
-      case dpi::AppState::QuicInitial:
-      case dpi::AppState::QuicHandshake: return t.quicHandshake;
-      case dpi::AppState::QuicConnected: return t.quicConnected;
-      case dpi::AppState::QuicDraining:
-      case dpi::AppState::QuicClosed: return t.quicDraining;
-      case dpi::AppState::DnsQuery:
-      case dpi::AppState::DnsResponse: return t.dns;
-      default: return std::nullopt;
-    }
+    return f->state() != nullptr ? idleFor(t, f->state()->idle) : std::nullopt;
   }
-  if (c.proto() == core::proto::kTcp && c.state == State::Established) {
-    switch (f->proto()) {
-      case dpi::AppProto::Ssh: return t.ssh;
-      case dpi::AppProto::Http:
-      case dpi::AppProto::Tls: return t.tcpEstablishedWeb;
-      default: return std::nullopt;
-    }
+  if (c.proto() == core::proto::kTcp && c.state == State::Established && f->proto() != nullptr) {
+    return idleFor(t, f->proto()->tcpIdle);
   }
   return std::nullopt;
 }

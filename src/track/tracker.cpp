@@ -195,7 +195,7 @@ void Tracker::inspect(Connection& c, const decode::PacketView& p, bool fromLocal
                     p.seq, p.ts, dpiCounters_);
   if (c.inspector->finished()) {
     // Keep only the facts (shared with any record made meanwhile); the analyzer is gone.
-    if (c.inspector->facts().proto() != dpi::AppProto::Unknown) c.published = c.inspector->shareFacts();
+    if (c.inspector->facts().proto() != nullptr) c.published = c.inspector->shareFacts();
     c.inspector.reset();
     c.dpiDone = true;
   }

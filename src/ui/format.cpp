@@ -65,7 +65,7 @@ std::string formatTime(core::Timestamp t) {
 }
 
 std::string_view displayState(const engine::ConnectionRecord& r) {
-  if (r.dpi && r.dpi->state() != dpi::AppState::None &&
+  if (r.dpi && r.dpi->state() != nullptr &&
       (r.proto != core::proto::kTcp || r.state == track::State::Established)) {
     return dpi::appStateName(r.dpi->state());
   }

@@ -15,7 +15,7 @@ namespace rustnet::ui {
 
 namespace {
 
-constexpr int kLabelWidth = 14;
+constexpr int kLabelWidth = 16;
 constexpr int kTwoColumnWidth = 120;  // from here on, DPI facts sit beside the connection
 
 class Builder {
@@ -27,44 +27,11 @@ public:
     l.resize(static_cast<std::size_t>(kLabelWidth), ' ');
     out_.push_back({Span{fmt::format("  {}", l), Style::Label}, Span{std::move(value), style}});
   }
-  // A wire string: escaped, "-" when empty.
-  void wire(std::string_view label, std::string_view raw) { field(label, raw.empty() ? "-" : core::escapeControl(raw)); }
   void blank() { out_.push_back({}); }
 
 private:
   std::vector<Line>& out_;
 };
-
-std::string joinEscaped(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) {
-    if (!out.empty()) out += ", ";
-    out += core::escapeControl(i);
-  }
-  return out.empty() ? "-" : out;
-}
-
-std::string cidHex(const dpi::QuicCid& c) {
-  if (c.len == 0) return "-";
-  std::string out;
-  for (std::size_t i = 0; i < c.len && i < c.bytes.size(); ++i) out += fmt::format("{:02x}", c.bytes[i]);
-  return out;
-}
-
-std::string_view cipherName(std::uint16_t id) {
-  switch (id) {
-    case 0x1301: return "TLS_AES_128_GCM_SHA256";
-    case 0x1302: return "TLS_AES_256_GCM_SHA384";
-    case 0x1303: return "TLS_CHACHA20_POLY1305_SHA256";
-    case 0xc02b: return "ECDHE_ECDSA_AES_128_GCM_SHA256";
-    case 0xc02c: return "ECDHE_ECDSA_AES_256_GCM_SHA384";
-    case 0xc02f: return "ECDHE_RSA_AES_128_GCM_SHA256";
-    case 0xc030: return "ECDHE_RSA_AES_256_GCM_SHA384";
-    case 0xcca8: return "ECDHE_RSA_CHACHA20_POLY1305";
-    case 0xcca9: return "ECDHE_ECDSA_CHACHA20_POLY1305";
-    default: return {};
-  }
-}
 
 std::string endReasonText(track::EndReason r) {
   switch (r) {
@@ -86,7 +53,7 @@ void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
     b.field("Echo id", std::to_string(r.local.port));
   }
   std::string state(r.stateLabel);
-  if (r.dpi && r.dpi->state() != dpi::AppState::None) {
+  if (r.dpi && r.dpi->state() != nullptr) {
     state += fmt::format("  (application: {})", dpi::appStateName(r.dpi->state()));
   }
   b.field("State", state);
@@ -127,92 +94,53 @@ void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
   }
 }
 
-void sshBanner(Builder& b, std::string_view label, const dpi::SshBanner& s) {
-  if (!s.seen) {
-    b.field(label, "-");
-    return;
+// One described field's value as text: wire text escaped, lists joined.
+std::string fieldText(const dpi::FieldValue& v) {
+  switch (v.kind) {
+    case dpi::FieldKind::Wire: return v.str.empty() ? "-" : core::escapeControl(v.str);
+    case dpi::FieldKind::Text: return std::string(v.str);
+    case dpi::FieldKind::Number: return std::to_string(v.number);
+    case dpi::FieldKind::Code: {
+      const std::string hex = fmt::format("0x{:0{}x}", v.number, v.hexDigits);
+      return v.str.empty() ? hex : fmt::format("{} ({})", v.str, hex);
+    }
+    case dpi::FieldKind::Flag: return "yes";
+    case dpi::FieldKind::Address: return v.addr.toString();
+    case dpi::FieldKind::List: {
+      std::string out;
+      for (const auto& item : v.items) {
+        if (!out.empty()) out += ", ";
+        out += fieldText(item);
+      }
+      return out.empty() ? "-" : out;
+    }
   }
-  std::string text = fmt::format("SSH-{}-{}", core::escapeControl(s.protoVersion), core::escapeControl(s.software));
-  if (!s.comment.empty()) text += fmt::format(" {}", core::escapeControl(s.comment));
-  b.field(label, text);
+  return {};
 }
 
-std::string pair(std::string_view c2s, std::string_view s2c) {
-  if (c2s.empty() && s2c.empty()) return "-";
-  if (c2s == s2c) return core::escapeControl(c2s);
-  return fmt::format("{} / {}", c2s.empty() ? "-" : core::escapeControl(c2s), s2c.empty() ? "-" : core::escapeControl(s2c));
-}
+// Lists what a protocol's facts describe, one labelled line per field.
+class DetailsFields final : public dpi::FieldSink {
+public:
+  explicit DetailsFields(Builder& b) : b_(b) {}
+  void field(const dpi::FieldInfo& info, const dpi::FieldValue& v) override { b_.field(info.label, fieldText(v)); }
+
+private:
+  Builder& b_;
+};
 
 void dpiLines(Builder& b, const engine::ConnectionRecord& r) {
   b.section("Application (DPI)");
-  if (!r.dpi || r.dpi->proto() == dpi::AppProto::Unknown) {
+  if (!r.dpi || r.dpi->proto() == nullptr) {
     b.field("Protocol", r.dpi ? "not identified" : "- (nothing identified)");
     if (!r.dpi) return;
   } else {
     b.field("Protocol", std::string(dpi::appProtoName(r.dpi->proto())));
     b.field("Summary", r.dpi->summary());
   }
-  const dpi::Facts& f = *r.dpi;
-  if (const auto* h = f.http()) {
-    b.section("  HTTP");
-    b.wire("Method", h->method);
-    b.wire("Host", h->host);
-    b.wire("Path", h->path);
-    b.wire("User-Agent", h->userAgent);
-    b.field("Status", h->status != 0 ? std::to_string(h->status) : "-");
-  }
-  if (const auto* t = f.tls()) {
-    b.section("  TLS");
-    b.wire("SNI", t->sni);
-    b.field("ALPN", joinEscaped(t->alpn));
-    b.field("Version", fmt::format("offered {}, negotiated {}",
-                                   t->maxOfferedVersion ? dpi::tlsVersionName(t->maxOfferedVersion) : "-",
-                                   t->negotiatedVersion ? dpi::tlsVersionName(t->negotiatedVersion) : "-"));
-    if (t->cipher != 0) {
-      const std::string_view name = cipherName(t->cipher);
-      b.field("Cipher", name.empty() ? fmt::format("0x{:04x}", t->cipher) : fmt::format("{} (0x{:04x})", name, t->cipher));
-    } else {
-      b.field("Cipher", "-");
-    }
-    if (t->ech) b.field("ECH", "offered (the SNI above is the outer one)");
-  }
-  if (const auto* d = f.dns()) {
-    b.section("  DNS");
-    b.wire("Query", d->qname);
-    b.field("Type", d->querySeen ? dpi::dnsTypeName(d->qtype) : "-");
-    b.field("Response", d->responseSeen ? fmt::format("{}, {} answers", dpi::dnsRcodeName(d->rcode), d->answerCount)
-                                        : std::string("-"));
-    for (const auto& a : d->answers) {
-      b.field("Answer", a.type == 5 ? fmt::format("CNAME {}", core::escapeControl(a.name))
-                                    : fmt::format("{} {}", dpi::dnsTypeName(a.type), a.addr.toString()));
-    }
-  }
-  if (const auto* s = f.ssh()) {
-    b.section("  SSH");
-    sshBanner(b, "Client", s->client);
-    sshBanner(b, "Server", s->server);
-    const dpi::SshAlgorithms& a = s->negotiated;
-    b.field("Key exchange", a.kex.empty() ? "-" : core::escapeControl(a.kex));
-    b.field("Host key", a.hostKey.empty() ? "-" : core::escapeControl(a.hostKey));
-    b.field("Cipher", pair(a.cipherC2s, a.cipherS2c));
-    b.field("MAC", pair(a.macC2s, a.macS2c));
-    b.field("Compression", pair(a.compressionC2s, a.compressionS2c));
-  }
-  if (const auto* q = f.quic()) {
-    b.section("  QUIC");
-    b.field("Version", fmt::format("0x{:08x}", q->version));
-    b.field("Conn. IDs", fmt::format("dcid {}, scid {}", cidHex(q->dcid), cidHex(q->scid)));
-    b.wire("SNI", q->sni);
-    b.field("ALPN", joinEscaped(q->alpn));
-    b.field("Idle timeout", q->maxIdleTimeoutMs ? fmt::format("{} ms (client's)", q->maxIdleTimeoutMs) : "-");
-    std::string flags;
-    if (q->closed) flags += "CONNECTION_CLOSE seen ";
-    if (q->versionNegotiation) flags += "version negotiation ";
-    if (q->retry) flags += "retry ";
-    if (!flags.empty()) {
-      flags.pop_back();
-      b.field("Seen", flags);
-    }
+  DetailsFields fields(b);
+  for (const auto& block : r.dpi->blocks()) {
+    b.section(fmt::format("  {}", block->kind().title));
+    block->describe(fields);
   }
 }
 

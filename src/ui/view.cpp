@@ -45,12 +45,7 @@ void sortBy(std::vector<RowRef>& rows, bool desc, KeyOf&& keyOf) {
 // What the Application column shows, as parts that need no formatting: the protocol's
 // name, then the detail that follows it in parentheses.
 std::pair<std::string_view, std::string_view> appKey(const dpi::Facts& f) {
-  std::string_view detail = f.domain();
-  if (const auto* s = f.ssh()) {
-    detail = s->server.seen && !s->server.software.empty() ? std::string_view(s->server.software)
-                                                          : std::string_view(s->client.software);
-  }
-  return {dpi::appProtoName(f.proto()), detail};
+  return {dpi::appProtoName(f.proto()), f.detail()};
 }
 
 }  // namespace
@@ -90,7 +85,7 @@ std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter:
       break;
     case Column::App:
       sortBy<std::pair<std::string_view, std::string_view>>(out, desc, [](const Rec& r, bool& missing) {
-        missing = !r.dpi || r.dpi->proto() == dpi::AppProto::Unknown;
+        missing = !r.dpi || r.dpi->proto() == nullptr;
         return missing ? std::pair<std::string_view, std::string_view>{} : appKey(*r.dpi);
       });
       break;

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "dpi/dns/dns_message.h"
 #include "dpi/facts.h"
+#include "dpi/dns/dns_facts.h"
 #include "dpi/stream.h"
 
 namespace rustnet::dpi::dns {
@@ -19,10 +20,10 @@ constexpr std::uint16_t kMdnsPort = 5353;
 constexpr std::uint16_t kLlmnrPort = 5355;
 
 AppProto protoFor(const FlowInfo& flow) {
-  if (flow.eitherPort(kDnsPort)) return AppProto::Dns;
-  if (flow.eitherPort(kMdnsPort)) return AppProto::Mdns;
-  if (flow.eitherPort(kLlmnrPort)) return AppProto::Llmnr;
-  return AppProto::Dns;  // a standard query on another port (looksLikeStandardQuery)
+  if (flow.eitherPort(kDnsPort)) return &kDns;
+  if (flow.eitherPort(kMdnsPort)) return &kMdns;
+  if (flow.eitherPort(kLlmnrPort)) return &kLlmnr;
+  return &kDns;  // a standard query on another port (looksLikeStandardQuery)
 }
 
 class DnsAnalyzer final : public Analyzer {
@@ -73,7 +74,7 @@ void DnsAnalyzer::noteName(DnsFacts& d, std::string_view raw, Context& ctx) {
 }
 
 Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
-  const DnsFacts* seen = std::as_const(ctx.facts).dns();
+  const DnsFacts* seen = ctx.facts.find<DnsFacts>();
   // After the first exchange only question names are still collected.
   const bool monitoring = seen != nullptr && seen->responseSeen;
   ParseStatus st = parseMessage(bytes, msg_, ctx.counters, !monitoring);
@@ -84,7 +85,7 @@ Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
   }
   if (!ctx.facts.setProto(proto_)) return Verdict::NotMine;
 
-  auto& d = ctx.facts.dns();
+  auto& d = ctx.facts.get<DnsFacts>();
   const Header& h = msg_.header;
   const auto takeQuestion = [&] {
     d.id = h.id;
@@ -100,7 +101,7 @@ Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
       d.qname = core::capWireString(msg_.qname);
       d.qtype = msg_.qtype;
     }
-    ctx.facts.advanceState(AppState::DnsQuery);
+    ctx.facts.advanceState(&kQuery);
   } else if (!d.responseSeen && (!d.querySeen || d.id == h.id)) {
     // The response to the first query (or the first response when its query was missed).
     if (!d.querySeen && msg_.hasQuestion) takeQuestion();
@@ -112,7 +113,7 @@ Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
     // buffer would sit unused for the rest of the flow.
     d.answers = std::move(msg_.answers);
     msg_.answers.clear();
-    ctx.facts.advanceState(AppState::DnsResponse);
+    ctx.facts.advanceState(&kResponse);
   }
   if (msg_.hasQuestion) {
     noteName(d, msg_.qname, ctx);
@@ -130,8 +131,8 @@ Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
 Verdict DnsAnalyzer::feedTcp(TcpSide& side, core::Bytes data, Context& ctx) {
   // Every pass consumes at least one byte, so a segment is walked in bounded time however
   // many messages it holds.
-  Verdict last = ctx.facts.proto() == proto_ && std::as_const(ctx.facts).dns() != nullptr &&
-                         std::as_const(ctx.facts).dns()->responseSeen
+  Verdict last = ctx.facts.proto() == proto_ && ctx.facts.find<DnsFacts>() != nullptr &&
+                         ctx.facts.find<DnsFacts>()->responseSeen
                      ? Verdict::Monitor
                      : Verdict::NeedMore;
   while (!data.empty() && !side.lost) {
@@ -216,8 +217,11 @@ std::unique_ptr<Analyzer> create(const FlowInfo& flow) {
   return std::make_unique<DnsAnalyzer>(flow);
 }
 
+constexpr std::array<AppProto, 3> kProtocols{&kDns, &kMdns, &kLlmnr};
+constexpr std::array<const FactsKind*, 1> kKinds{&DnsFacts::kKind};
+
 }  // namespace
 
-const AnalyzerEntry kEntry{"dns", transports::kBoth, &probe, &create};
+const AnalyzerEntry kEntry{"dns", transports::kBoth, kProtocols, kKinds, &probe, &create};
 
 }  // namespace rustnet::dpi::dns

@@ -5,9 +5,6 @@
 namespace rustnet::dpi::dns {
 namespace {
 
-constexpr std::uint16_t kTypeA = 1;
-constexpr std::uint16_t kTypeCname = 5;
-constexpr std::uint16_t kTypeAaaa = 28;
 constexpr std::uint16_t kTypeOpt = 41;
 // Largest record counts a sane message carries (the message-size check is the real bound).
 constexpr std::uint16_t kMaxPlausibleQuestions = 32;

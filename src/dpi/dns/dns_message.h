@@ -11,6 +11,7 @@
 
 #include "core/cursor.h"
 #include "dpi/counters.h"
+#include "dpi/dns/dns_facts.h"
 #include "dpi/facts.h"
 
 namespace rustnet::dpi::dns {

@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "dpi/counters.h"
 #include "dpi/facts.h"
+#include "dpi/http/http_facts.h"
 #include "dpi/stream.h"
 
 namespace rustnet::dpi::http {
@@ -79,7 +80,7 @@ class HttpAnalyzer final : public Analyzer {
 public:
   explicit HttpAnalyzer(const FlowInfo& flow)
       : udp_(flow.transport == Transport::Udp),
-        proto_(udp_ ? AppProto::Ssdp : AppProto::Http) {}
+        proto_(udp_ ? &kSsdp : &kHttp) {}
 
   Verdict feed(const Segment& seg, Context& ctx) override;
 
@@ -125,7 +126,7 @@ bool HttpAnalyzer::startLine(std::string_view line, Side& side, Context& ctx) {
     const auto method = line.substr(0, sp1);
     const auto target = line.substr(sp1 + 1, sp2 - sp1 - 1);
     if (!ctx.facts.setProto(proto_)) return true;  // another protocol owns the facts
-    auto& h = ctx.facts.http();
+    auto& h = ctx.facts.get<HttpFacts>();
     if (!h.method.empty()) return true;  // keep the first request's facts
     h.method = core::capWireString(method);
     h.path = core::capWireString(target);
@@ -145,7 +146,7 @@ bool HttpAnalyzer::startLine(std::string_view line, Side& side, Context& ctx) {
   // 1xx responses are interim: the final status follows in another head.
   if (code >= 200) {
     responseSeen_ = true;
-    auto& h = ctx.facts.http();
+    auto& h = ctx.facts.get<HttpFacts>();
     if (h.status == 0) h.status = code;
   }
   return true;
@@ -158,13 +159,13 @@ void HttpAnalyzer::headerLine(std::string_view line, Context& ctx) {
   const auto value = trimOws(line.substr(colon + 1));
   if (ctx.facts.proto() != proto_) return;
   if (iequals(name, "host")) {
-    auto& h = ctx.facts.http();
+    auto& h = ctx.facts.get<HttpFacts>();
     if (!hostFromHeader_ && !value.empty()) {
       h.host = core::capWireString(value);
       hostFromHeader_ = true;
     }
   } else if (iequals(name, "user-agent")) {
-    setOnce(ctx.facts.http().userAgent, value);
+    setOnce(ctx.facts.get<HttpFacts>().userAgent, value);
   }
 }
 
@@ -291,8 +292,14 @@ std::unique_ptr<Analyzer> create(const FlowInfo& flow) {
   return std::make_unique<HttpAnalyzer>(flow);
 }
 
+constexpr std::array<AppProto, 1> kHttpProtocols{&kHttp};
+constexpr std::array<AppProto, 1> kSsdpProtocols{&kSsdp};
+constexpr std::array<const FactsKind*, 1> kKinds{&HttpFacts::kKind};
+
 }  // namespace
 
-const AnalyzerEntry kEntry{"http", transports::kBoth, &probe, &create};
+const AnalyzerEntry kEntry{"http", transports::kTcp, kHttpProtocols, kKinds, &probe, &create};
+// The same analyzer over UDP: SSDP discovery on port 1900.
+const AnalyzerEntry kSsdpEntry{"ssdp", transports::kUdp, kSsdpProtocols, kKinds, &probe, &create};
 
 }  // namespace rustnet::dpi::http

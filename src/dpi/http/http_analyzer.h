@@ -1,5 +1,6 @@
 #pragma once
-// HTTP/1.x over TCP on any port, recognised by a request method or a status line.
+// HTTP/1.x over TCP on any port, recognised by a request method or a status line; and SSDP,
+// the same messages over UDP port 1900.
 #include <cstddef>
 
 #include "dpi/registry.h"
@@ -10,5 +11,6 @@ namespace rustnet::dpi::http {
 inline constexpr std::size_t kMaxHttpHeaderBytes = 8192;
 
 extern const AnalyzerEntry kEntry;
+extern const AnalyzerEntry kSsdpEntry;
 
 }  // namespace rustnet::dpi::http

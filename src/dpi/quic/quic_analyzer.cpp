@@ -1,11 +1,13 @@
 #include "dpi/quic/quic_analyzer.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 
 #include "dpi/counters.h"
 #include "dpi/facts.h"
+#include "dpi/quic/quic_facts.h"
 #include "dpi/quic/frames.h"
 #include "dpi/quic/gquic.h"
 #include "dpi/tls/hello.h"
@@ -71,14 +73,17 @@ std::vector<std::uint8_t>& scratch() {
   return buf;
 }
 
+constexpr std::array<AppProto, 1> kProtocols{&kQuic};
+constexpr std::array<const FactsKind*, 1> kKinds{&QuicFacts::kKind};
+
 }  // namespace
 
-const AnalyzerEntry kEntry{"quic", transports::kUdp, &probe, &create};
+const AnalyzerEntry kEntry{"quic", transports::kUdp, kProtocols, kKinds, &probe, &create};
 
 void QuicAnalyzer::recognise(std::uint32_t version, Context& ctx) {
-  ctx.facts.setProto(AppProto::Quic);
-  ctx.facts.advanceState(AppState::QuicInitial);
-  auto& q = ctx.facts.quic();
+  ctx.facts.setProto(&kQuic);
+  ctx.facts.advanceState(&kInitial);
+  auto& q = ctx.facts.get<QuicFacts>();
   if (q.version == 0 && version != 0) q.version = version;
   recognised_ = true;
 }
@@ -94,8 +99,8 @@ bool QuicAnalyzer::sameDcid(core::Bytes dcid) const {
 
 void QuicAnalyzer::closeSeen(Direction dir, Context& ctx) {
   closeSent_[index(dir)] = true;
-  ctx.facts.quic().closed = true;
-  ctx.facts.advanceState(closeSent_[0] && closeSent_[1] ? AppState::QuicClosed : AppState::QuicDraining);
+  ctx.facts.get<QuicFacts>().closed = true;
+  ctx.facts.advanceState(closeSent_[0] && closeSent_[1] ? &kClosed : &kDraining);
   core::Duration hint = kDefaultCloseHint;
   if (rtt_.ns > 0) hint = std::clamp(rtt_ * 9, kMinCloseHint, kMaxCloseHint);
   ctx.facts.setIdleTimeoutHint(hint);
@@ -105,7 +110,7 @@ void QuicAnalyzer::tryClientHello(Context& ctx) {
   if (clientHelloDone_) return;
   const core::Bytes s = clientCrypto_.contiguous();
   const bool atCap = clientCrypto_.contiguousToCapacity();
-  auto& q = ctx.facts.quic();
+  auto& q = ctx.facts.get<QuicFacts>();
   if (info_ && info_->family == Family::GoogleCrypto) {
     const auto len = chloLength(s);
     if (!len && !atCap) return;
@@ -189,7 +194,7 @@ void QuicAnalyzer::handleInitial(const LongHeader& h, core::Bytes packet, Direct
     if (!openWithFreshKeys(h, packet, dir, ctx, opened)) return;
     clientDir_ = dir;
     fromClient = true;
-    auto& q = ctx.facts.quic();
+    auto& q = ctx.facts.get<QuicFacts>();
     q.dcid = toCid(h.dcid);
     q.scid = toCid(h.scid);
     firstClientInitial_ = ctx.now;
@@ -207,7 +212,7 @@ void QuicAnalyzer::handleInitial(const LongHeader& h, core::Bytes packet, Direct
   }
   largestPn_[side] = anyPn_[side] ? std::max(largestPn_[side], opened.packetNumber) : opened.packetNumber;
   anyPn_[side] = true;
-  if (fromClient) ctx.facts.quic().version = h.version;  // the version the client now uses
+  if (fromClient) ctx.facts.get<QuicFacts>().version = h.version;  // the version the client now uses
 
   const bool google = info_->family == Family::GoogleTls || info_->family == Family::GoogleCrypto;
   const auto walk = walkFrames(opened.payload, google, [&](const CryptoFragment& frag) {
@@ -244,7 +249,7 @@ void QuicAnalyzer::handleLegacy(core::Bytes datagram, Direction dir, Context& ct
   if (!len || (*len > s.size() && !clientCrypto_.contiguousToCapacity())) return;
   Chlo chlo;
   parseChlo(s, chlo);
-  auto& q = ctx.facts.quic();
+  auto& q = ctx.facts.get<QuicFacts>();
   if (q.sni.empty()) q.sni = std::move(chlo.sni);
   clientHelloDone_ = true;
   clientCrypto_.release();
@@ -269,10 +274,10 @@ bool QuicAnalyzer::handleLong(core::Bytes rest, const VersionInfo& info, Directi
       break;
     case PacketType::Handshake:
       // The server's Handshake packet means the server accepted the Initial.
-      if (!clientDir_ || dir != *clientDir_) ctx.facts.advanceState(AppState::QuicHandshake);
+      if (!clientDir_ || dir != *clientDir_) ctx.facts.advanceState(&kHandshake);
       break;
     case PacketType::Retry:
-      ctx.facts.quic().retry = true;
+      ctx.facts.get<QuicFacts>().retry = true;
       break;
     case PacketType::ZeroRtt:
     case PacketType::VersionNegotiation:
@@ -314,7 +319,7 @@ Verdict QuicAnalyzer::feed(const Segment& seg, Context& ctx) {
       LongHeader h;
       if (parseLongHeader(rest, false, h) != HeaderStatus::Ok) break;
       recognise(0, ctx);
-      ctx.facts.quic().versionNegotiation = true;
+      ctx.facts.get<QuicFacts>().versionNegotiation = true;
       break;  // Version Negotiation fills the datagram
     }
     const auto info = versionInfo(*version);
@@ -336,14 +341,14 @@ Verdict QuicAnalyzer::feed(const Segment& seg, Context& ctx) {
     if (consumed == 0) break;
     at += consumed;
   }
-  if (shortSeen_[0] && shortSeen_[1]) ctx.facts.advanceState(AppState::QuicConnected);
+  if (shortSeen_[0] && shortSeen_[1]) ctx.facts.advanceState(&kConnected);
   return verdict(ctx);
 }
 
 Verdict QuicAnalyzer::verdict(const Context& ctx) const {
   if (!recognised_) return Verdict::NotMine;
   const AppState s = ctx.facts.state();
-  if (s == AppState::QuicConnected || s == AppState::QuicClosed) return Verdict::Done;
+  if (s == &kConnected || s == &kClosed) return Verdict::Done;
   // Header-only work per packet from here on, and Initial decryption is capped per
   // connection (kMaxQuicDecryptions): cheap enough to keep following the states.
   return Verdict::Monitor;

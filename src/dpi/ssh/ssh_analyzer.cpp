@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "dpi/counters.h"
 #include "dpi/facts.h"
+#include "dpi/ssh/ssh_facts.h"
 #include "dpi/ssh/ssh_kexinit.h"
 #include "dpi/stream.h"
 
@@ -99,7 +100,7 @@ std::string_view SshAnalyzer::banner(Side& side, std::string_view data, Context&
     if (side.bannerBytes + take > kMaxSshBannerBytes) {
       ctx.counters.capHit(Cap::SshBannerBytes);
       side.phase = Phase::Lost;
-      ok = ctx.facts.proto() == AppProto::Ssh;
+      ok = ctx.facts.proto() == &kSsh;
       return {};
     }
     side.bannerBytes += take;
@@ -117,15 +118,15 @@ std::string_view SshAnalyzer::banner(Side& side, std::string_view data, Context&
         ok = false;
         return {};
       }
-      if (!ctx.facts.setProto(AppProto::Ssh)) {
+      if (!ctx.facts.setProto(&kSsh)) {
         ok = false;
         return {};
       }
-      auto& ssh = ctx.facts.ssh();
+      auto& ssh = ctx.facts.get<SshFacts>();
       SshBanner& slot = isClient(side) ? ssh.client : ssh.server;
       if (!slot.seen) slot = std::move(b);
-      ctx.facts.advanceState(AppState::SshBanner);
-      if (ssh.client.seen && ssh.server.seen) ctx.facts.advanceState(AppState::SshKeyExchange);
+      ctx.facts.advanceState(&kBanner);
+      if (ssh.client.seen && ssh.server.seen) ctx.facts.advanceState(&kKeyExchange);
       side.phase = Phase::Packets;
       side.line.clear();
       side.line.shrink_to_fit();
@@ -144,7 +145,7 @@ void SshAnalyzer::kexinitBody(Side& side, core::Bytes body, Context& ctx, bool& 
     ok = false;
     return;
   }
-  auto& ssh = ctx.facts.ssh();
+  auto& ssh = ctx.facts.get<SshFacts>();
   (isClient(side) ? ssh.clientKexinitSeen : ssh.serverKexinitSeen) = true;
   if (ssh.clientKexinitSeen && ssh.serverKexinitSeen && !negotiated_) {
     const auto c = static_cast<std::size_t>(clientDir_);
@@ -205,7 +206,7 @@ std::string_view SshAnalyzer::packets(Side& side, std::string_view data, Context
       }
     } else if (type == kMsgKexinit && !side.kexinit) {
       side.kexinit = true;
-      ctx.facts.advanceState(AppState::SshKeyExchange);
+      ctx.facts.advanceState(&kKeyExchange);
       if (bodyLen > kMaxSshKexinitBytes) {
         ctx.counters.capHit(Cap::SshKexinitBytes);
       } else if (data.size() >= bodyLen) {
@@ -227,7 +228,7 @@ Verdict SshAnalyzer::progress(Context& ctx) {
   const Side& a = sides_[0];
   const Side& b = sides_[1];
   if ((a.newkeys && b.newkeys) || (a.newkeys && a.encrypted > 0) || (b.newkeys && b.encrypted > 0)) {
-    ctx.facts.advanceState(AppState::SshAuthentication);
+    ctx.facts.advanceState(&kAuthentication);
   }
   const bool bothWays = a.encrypted >= kEstablishedSegmentsEachWay &&
                         b.encrypted >= kEstablishedSegmentsEachWay;
@@ -235,8 +236,9 @@ Verdict SshAnalyzer::progress(Context& ctx) {
                        b.bannerBytes == 0) ||
                       (b.encrypted >= kEstablishedSegmentsOneWay && a.phase == Phase::Banner &&
                        a.bannerBytes == 0);
-  if (ctx.facts.state() >= AppState::SshAuthentication && (bothWays || oneWay)) {
-    ctx.facts.advanceState(AppState::SshEstablished);
+  if (ctx.facts.state() != nullptr && ctx.facts.state()->family == kAuthentication.family &&
+      ctx.facts.state()->rank >= kAuthentication.rank && (bothWays || oneWay)) {
+    ctx.facts.advanceState(&kEstablished);
     return Verdict::Done;
   }
   const bool aStuck = a.phase == Phase::Lost;
@@ -266,7 +268,7 @@ Verdict SshAnalyzer::feed(const Segment& seg, Context& ctx) {
     ++side.encrypted;
   }
   if (!ok) {
-    return ctx.facts.proto() == AppProto::Ssh ? Verdict::Malformed : Verdict::NotMine;
+    return ctx.facts.proto() == &kSsh ? Verdict::Malformed : Verdict::NotMine;
   }
   return progress(ctx);
 }
@@ -277,8 +279,11 @@ Confidence probe(const FlowInfo& /*flow*/, const Segment& seg) {
 
 std::unique_ptr<Analyzer> create(const FlowInfo& flow) { return std::make_unique<SshAnalyzer>(flow); }
 
+constexpr std::array<AppProto, 1> kProtocols{&kSsh};
+constexpr std::array<const FactsKind*, 1> kKinds{&SshFacts::kKind};
+
 }  // namespace
 
-const AnalyzerEntry kEntry{"ssh", transports::kTcp, &probe, &create};
+const AnalyzerEntry kEntry{"ssh", transports::kTcp, kProtocols, kKinds, &probe, &create};
 
 }  // namespace rustnet::dpi::ssh

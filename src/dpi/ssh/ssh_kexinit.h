@@ -9,7 +9,7 @@
 
 #include "core/cursor.h"
 #include "dpi/counters.h"
-#include "dpi/facts.h"
+#include "dpi/ssh/ssh_facts.h"
 
 namespace rustnet::dpi::ssh {
 

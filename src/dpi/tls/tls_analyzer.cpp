@@ -1,10 +1,12 @@
 #include "dpi/tls/tls_analyzer.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "dpi/counters.h"
 #include "dpi/facts.h"
+#include "dpi/tls/tls_facts.h"
 #include "dpi/inspector.h"
 #include "dpi/tls/hello.h"
 
@@ -51,9 +53,12 @@ std::vector<std::uint8_t>& scratch() {
   return buf;
 }
 
+constexpr std::array<AppProto, 1> kProtocols{&kTls};
+constexpr std::array<const FactsKind*, 1> kKinds{&TlsFacts::kKind};
+
 }  // namespace
 
-const AnalyzerEntry kEntry{"tls", transports::kTcp, &probe, &create};
+const AnalyzerEntry kEntry{"tls", transports::kTcp, kProtocols, kKinds, &probe, &create};
 
 bool TlsAnalyzer::place(Side& side, const Segment& seg, Context& ctx) {
   if (!side.started) {
@@ -88,8 +93,8 @@ void TlsAnalyzer::parse(const HandshakeScan& scan, Context& ctx) {
   if (scan.type == handshake::kClientHello) {
     ClientHello ch;
     parseClientHello(scan.body, ch);
-    ctx.facts.setProto(AppProto::Tls);
-    auto& t = ctx.facts.tls();
+    ctx.facts.setProto(&kTls);
+    auto& t = ctx.facts.get<TlsFacts>();
     if (t.sni.empty()) t.sni = std::move(ch.sni);
     if (t.alpn.empty()) t.alpn = std::move(ch.alpn);
     t.maxOfferedVersion = std::max(t.maxOfferedVersion, ch.maxVersion);
@@ -99,8 +104,8 @@ void TlsAnalyzer::parse(const HandshakeScan& scan, Context& ctx) {
   } else if (scan.type == handshake::kServerHello) {
     ServerHello sh;
     parseServerHello(scan.body, sh);
-    ctx.facts.setProto(AppProto::Tls);
-    auto& t = ctx.facts.tls();
+    ctx.facts.setProto(&kTls);
+    auto& t = ctx.facts.get<TlsFacts>();
     if (t.negotiatedVersion == 0) t.negotiatedVersion = sh.version;
     if (t.cipher == 0) t.cipher = sh.cipherSuite;
     t.serverHelloSeen = true;
