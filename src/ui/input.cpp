@@ -147,7 +147,8 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
   if (k.code == KeyCode::Resize) {
     resolveSelection(s, rows, tableRows(height));
     for (std::size_t t = 0; t < kTabs.size(); ++t) {
-      if (kTabs[t].lines != nullptr) s.textScroll[t] = clampScroll(s.textScroll[t], lineCount(kTabs[t], v, s, width), height);
+      if (kTabs[t].lines == nullptr) continue;
+      s.textScroll[t] = clampScroll(s.textScroll[t], lineCount(kTabs[t], v, s, width), height);
     }
     a.redraw = true;
     return a;

@@ -147,7 +147,8 @@ void renderStatus(Frame& f, const View& v, const UiState& s, const RenderOptions
       f.put(x, y, v.filterNotices.front(), Style::Error, f.width() - x);
       return;
     }
-    const std::array<Hint, 3> editing{{{"Enter", "keep"}, {"Esc", "clear"}, {o.unicode ? kArrowKeys : "Up/Down", "move"}}};
+    const std::array<Hint, 3> editing{
+        {{"Enter", "keep"}, {"Esc", "clear"}, {o.unicode ? kArrowKeys : "Up/Down", "move"}}};
     putHints(f, y, x, editing, o.unicode);
     return;
   }
