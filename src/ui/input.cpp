@@ -6,6 +6,7 @@
 
 #include "filter/fields.h"
 #include "ui/columns.h"
+#include "ui/tabs.h"
 #include "ui/text.h"
 #include "ui/view.h"
 
@@ -21,10 +22,18 @@ void moveSelection(UiState& s, const std::vector<RowRef>& rows, long long delta,
   if (rows.empty()) return;
   const long long last = static_cast<long long>(rows.size()) - 1;
   const long long idx = std::clamp(static_cast<long long>(s.selectedIndex) + delta, 0LL, last);
-  if (static_cast<std::size_t>(idx) != s.selectedIndex) s.detailsScroll = 0;
+  if (static_cast<std::size_t>(idx) != s.selectedIndex) {
+    for (std::size_t t = 0; t < kTabs.size(); ++t) {
+      if (kTabs[t].aboutSelection) s.textScroll[t] = 0;
+    }
+  }
   s.selectedIndex = static_cast<std::size_t>(idx);
   s.selectedId = rows[s.selectedIndex].rec->id;
   resolveSelection(s, rows, tableRows(height));
+}
+
+int lineCount(const TabSpec& t, const View& v, const UiState& s, int width) {
+  return static_cast<int>(t.lines(v, s, width, RenderOptions{}).size());
 }
 
 int clampScroll(long long want, int lines, int height) {
@@ -33,8 +42,7 @@ int clampScroll(long long want, int lines, int height) {
   return static_cast<int>(std::clamp(want, 0LL, static_cast<long long>(maxScroll)));
 }
 
-// Up/down style keys. They move the selection (in Details too, to flip through
-// connections), except that Help scrolls its text and PageUp/PageDown scroll Details.
+// Up/down style keys: they move the selection or scroll the text, as the tab says.
 bool navigate(UiState& s, const Key& k, const View& v, int width, int height) {
   long long delta = 0;
   constexpr long long kFar = 1LL << 40;
@@ -48,14 +56,28 @@ bool navigate(UiState& s, const Key& k, const View& v, int width, int height) {
     default: return false;
   }
   const bool page = k.code == KeyCode::PageUp || k.code == KeyCode::PageDown;
-  if (s.tab == Tab::Help) {
-    s.helpScroll = clampScroll(s.helpScroll + delta, helpLineCount(width), height);
-  } else if (s.tab == Tab::Details && page) {
-    s.detailsScroll = clampScroll(s.detailsScroll + delta, detailsLineCount(v, s, width), height);
+  const TabSpec& tab = currentTab(s);
+  if ((page ? tab.pageKeys : tab.lineKeys) == Moves::Text) {
+    int& scroll = s.textScroll[currentTabIndex(s)];
+    scroll = clampScroll(scroll + delta, lineCount(tab, v, s, width), height);
   } else {
     moveSelection(s, v.rows, delta, height);
   }
   return true;
+}
+
+void closeOverlay(UiState& s) {
+  s.tab = s.tabUnderOverlay < kTabs.size() && !kTabs[s.tabUnderOverlay].overlay ? s.tabUnderOverlay : 0;
+}
+
+// An overlay remembers the tab it opens over; its own key closes it again.
+void openTab(UiState& s, TabIndex to) {
+  if (to == s.tab) {
+    if (kTabs[to].overlay) closeOverlay(s);
+    return;
+  }
+  if (kTabs[to].overlay && !currentTab(s).overlay) s.tabUnderOverlay = s.tab;
+  s.tab = to;
 }
 
 void popUtf8(std::string& s) {
@@ -124,8 +146,10 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
   }
   if (k.code == KeyCode::Resize) {
     resolveSelection(s, rows, tableRows(height));
-    s.helpScroll = clampScroll(s.helpScroll, helpLineCount(width), height);
-    s.detailsScroll = clampScroll(s.detailsScroll, detailsLineCount(v, s, width), height);
+    for (std::size_t t = 0; t < kTabs.size(); ++t) {
+      if (kTabs[t].lines == nullptr) continue;
+      s.textScroll[t] = clampScroll(s.textScroll[t], lineCount(kTabs[t], v, s, width), height);
+    }
     a.redraw = true;
     return a;
   }
@@ -141,23 +165,21 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
     e.redraw = true;
     return e;
   }
+  if (const KeyFn own = currentTab(s).onKey; own != nullptr && own(s, k, v, a)) return a;
   if (navigate(s, k, v, width, height)) return a;
 
   switch (k.code) {
     case KeyCode::Tab:
     case KeyCode::BackTab: {
-      const int step = k.code == KeyCode::Tab ? 1 : 2;  // 2 == -1 modulo 3
-      s.tab = static_cast<Tab>((static_cast<int>(s.tab) + step) % 3);
+      const std::size_t n = kTabs.size();
+      openTab(s, (currentTabIndex(s) + (k.code == KeyCode::Tab ? 1 : n - 1)) % n);
       return a;
     }
-    case KeyCode::Enter:
-      if (s.tab == Tab::Overview && !rows.empty()) s.tab = Tab::Details;
-      return a;
     case KeyCode::Escape:
-      if (s.tab == Tab::Help) {
-        s.tab = s.tabBeforeHelp == Tab::Help ? Tab::Overview : s.tabBeforeHelp;
-      } else if (s.tab != Tab::Overview) {
-        s.tab = Tab::Overview;
+      if (currentTab(s).overlay) {
+        closeOverlay(s);
+      } else if (s.tab != 0) {
+        s.tab = 0;
       } else if (!s.filterText.empty()) {
         s.filterText.clear();
         a.rowsChanged = true;
@@ -186,16 +208,8 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
     case U'j': navigate(s, Key::of(KeyCode::Down), v, width, height); break;
     case U'g': navigate(s, Key::of(KeyCode::Home), v, width, height); break;
     case U'G': navigate(s, Key::of(KeyCode::End), v, width, height); break;
-    case U'h':
-      if (s.tab == Tab::Help) {
-        s.tab = s.tabBeforeHelp == Tab::Help ? Tab::Overview : s.tabBeforeHelp;
-      } else {
-        s.tabBeforeHelp = s.tab;
-        s.tab = Tab::Help;
-      }
-      break;
     case U'/':
-      s.tab = Tab::Overview;
+      s.tab = 0;  // the filter is about the table, which the first tab shows
       s.filterEditing = true;
       break;
     case U'c':
@@ -245,7 +259,13 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
       s.messageStyle = Style::Message;
       break;
     default:
-      a.redraw = wasQuitPending;
+      // Tabs' keys come after the common ones, so that a tab cannot take one of those
+      // unnoticed: the tab test walks the table and presses every tab's keys.
+      if (const auto to = tabForKey(k.ch)) {
+        openTab(s, *to);
+      } else {
+        a.redraw = wasQuitPending;
+      }
       break;
   }
   return a;

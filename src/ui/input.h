@@ -32,12 +32,9 @@ struct Action {
 };
 
 // How many rows the Overview table shows in a terminal `height` lines high, and how many
-// lines of text the Details and Help tabs show.
+// lines a tab of text (Details, Help) shows.
 int tableRows(int height);
 int textRows(int height);
-// Lines of text the Help and Details tabs hold at this width (for their scroll bounds).
-int helpLineCount(int width);
-int detailsLineCount(const View& view, const UiState& state, int width);
 
 // `view` holds the current (filtered, sorted) rows; width and height are the terminal's.
 Action handleKey(UiState& state, const Key& key, const View& view, int width, int height);

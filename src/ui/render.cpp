@@ -10,6 +10,7 @@
 #include "ui/format.h"
 #include "ui/input.h"
 #include "ui/render_parts.h"
+#include "ui/tabs.h"
 #include "ui/text.h"
 
 namespace rustnet::ui {
@@ -91,19 +92,21 @@ void renderHeader(Frame& f, const View& v, const RenderOptions& o) {
 void renderTabs(Frame& f, const View& v, const UiState& s, const RenderOptions& o) {
   f.clearLine(1, Style::Normal);
   int x = 0;
-  constexpr std::array<std::pair<Tab, std::string_view>, 3> kTabs{
-      {{Tab::Overview, " Overview "}, {Tab::Details, " Details "}, {Tab::Help, " Help "}}};
-  for (const auto& [tab, name] : kTabs) {
-    x += f.put(x, 1, name, tab == s.tab ? Style::TabActive : Style::TabInactive);
+  const TabSpec* const active = &currentTab(s);
+  for (const TabSpec& tab : kTabs) {
+    x += f.put(x, 1, fmt::format(" {} ", tab.name), &tab == active ? Style::TabActive : Style::TabInactive);
     x += f.put(x, 1, " ", Style::Normal);
   }
-  // Right side: the active filter and how much of the list is in view.
+  // Right side: the active filter and where in the list the tab is.
   std::string info;
   if (!v.rows.empty()) {
     const std::size_t first = s.scroll + 1;
     const std::size_t last = std::min(v.rows.size(), s.scroll + static_cast<std::size_t>(tableRows(f.height())));
-    info = s.tab == Tab::Overview ? fmt::format("{}-{} of {}", first, last, formatCount(v.rows.size()))
-                                  : fmt::format("{} of {}", s.selectedIndex + 1, formatCount(v.rows.size()));
+    switch (active->position) {
+      case Position::None: break;
+      case Position::Range: info = fmt::format("{}-{} of {}", first, last, formatCount(v.rows.size())); break;
+      case Position::Selected: info = fmt::format("{} of {}", s.selectedIndex + 1, formatCount(v.rows.size())); break;
+    }
   }
   if (!s.filterText.empty()) {
     info = fmt::format("filter: {}  {} of {}", core::escapeControl(s.filterText), formatCount(v.rows.size()),
@@ -115,10 +118,9 @@ void renderTabs(Frame& f, const View& v, const UiState& s, const RenderOptions& 
   f.put(f.width() - textWidth(fitted), 1, fitted, s.filterText.empty() ? Style::Normal : Style::FilterInput);
 }
 
-using Hint = std::pair<std::string_view, std::string_view>;
-
-void putHints(Frame& f, int y, int x, const std::vector<Hint>& hints) {
-  for (const auto& [key, what] : hints) {
+void putHints(Frame& f, int y, int x, std::span<const Hint> hints, bool unicode) {
+  for (auto [key, what] : hints) {
+    if (key == kArrowKeys && !unicode) key = "j/k";
     const int need = textWidth(key) + 1 + textWidth(what);
     if (x + need > f.width()) return;
     x += f.put(x, y, key, Style::StatusKey);
@@ -145,8 +147,9 @@ void renderStatus(Frame& f, const View& v, const UiState& s, const RenderOptions
       f.put(x, y, v.filterNotices.front(), Style::Error, f.width() - x);
       return;
     }
-    const std::string_view arrows = o.unicode ? "\u2191\u2193" : "Up/Down";
-    putHints(f, y, x, {{"Enter", "keep"}, {"Esc", "clear"}, {arrows, "move"}});
+    const std::array<Hint, 3> editing{
+        {{"Enter", "keep"}, {"Esc", "clear"}, {o.unicode ? kArrowKeys : "Up/Down", "move"}}};
+    putHints(f, y, x, editing, o.unicode);
     return;
   }
   if (!s.message.empty()) {
@@ -157,22 +160,7 @@ void renderStatus(Frame& f, const View& v, const UiState& s, const RenderOptions
     f.put(0, y, fitEnd(fmt::format("filter: {}", v.filterNotices.front()), f.width(), g.ellipsis), Style::Error);
     return;
   }
-  const std::string_view arrows = o.unicode ? "\u2191\u2193" : "j/k";
-  switch (s.tab) {
-    case Tab::Overview:
-      putHints(f, y, 0,
-               {{"q", "quit"}, {arrows, "move"}, {"Enter", "details"}, {"/", "filter"}, {"s/S", "sort"},
-                {"p", "ports"}, {"c", "copy"}, {"h", "help"}, {"Tab", "tabs"}});
-      break;
-    case Tab::Details:
-      putHints(f, y, 0,
-               {{"q", "quit"}, {"Esc", "back"}, {arrows, "prev/next"}, {"PgUp/PgDn", "scroll"},
-                {"c", "copy"}, {"h", "help"}});
-      break;
-    case Tab::Help:
-      putHints(f, y, 0, {{"q", "quit"}, {"Esc", "back"}, {arrows, "scroll"}, {"Tab", "tabs"}});
-      break;
-  }
+  putHints(f, y, 0, currentTab(s).hints, o.unicode);
 }
 
 // Draws text that may be longer than the screen; the last line then says how much more
@@ -214,19 +202,16 @@ Frame render(const View& v, const UiState& s, int width, int height, const Rende
   renderTabs(f, v, s, o);
   const int top = 2;
   const int rows = height - 3;
-  switch (s.tab) {
-    case Tab::Overview: renderOverview(f, v, s, top, rows, o); break;
-    case Tab::Details: drawScrolled(f, detailsLines(v, s, width, o), s.detailsScroll, top, rows, "PgDn", o); break;
-    case Tab::Help: drawScrolled(f, helpLines(width, o), s.helpScroll, top, rows, o.unicode ? "\u2193" : "j", o); break;
+  const TabSpec& tab = currentTab(s);
+  if (tab.draw != nullptr) {
+    tab.draw(f, v, s, top, rows, o);
+  } else {
+    // The last line names the key that scrolls on: an arrow where they scroll, else PgDn.
+    const std::string_view more = tab.lineKeys == Moves::Text ? (o.unicode ? "\u2193" : "j") : "PgDn";
+    drawScrolled(f, tab.lines(v, s, width, o), s.textScroll[currentTabIndex(s)], top, rows, more, o);
   }
   renderStatus(f, v, s, o);
   return f;
-}
-
-int helpLineCount(int width) { return static_cast<int>(helpLines(width, RenderOptions{}).size()); }
-
-int detailsLineCount(const View& v, const UiState& s, int width) {
-  return static_cast<int>(detailsLines(v, s, width, RenderOptions{}).size());
 }
 
 }  // namespace rustnet::ui

@@ -6,6 +6,7 @@
 
 #include "filter/filter.h"
 #include "ui/render_parts.h"
+#include "ui/tabs.h"
 #include "ui/text.h"
 
 namespace rustnet::ui {
@@ -64,9 +65,37 @@ void addParagraph(std::vector<Line>& out, std::string_view text, int width) {
   for (auto& l : wrap(text, std::max(10, width - 4))) out.push_back({Span{fmt::format("  {}", l), Style::Normal}});
 }
 
+// The tab keys, from the tab table: "1   2   h" and "1 Overview, 2 Details, h Help (...)".
+Entry tabKeys() {
+  Entry e;
+  std::string names;
+  for (const TabSpec& t : kTabs) {
+    std::string keys;
+    for (char32_t k : t.keys) {
+      if (!keys.empty()) keys += '/';
+      appendUtf8(keys, k);
+    }
+    if (!e.key.empty()) e.key += "   ";
+    e.key += keys;
+    if (!e.what.empty()) e.what += ", ";
+    e.what += fmt::format("{} {}", keys, t.name);
+    if (t.overlay) e.what += fmt::format(" ({} again: back)", keys);
+  }
+  return e;
+}
+
+std::string tabNames() {
+  std::string out;
+  for (const TabSpec& t : kTabs) {
+    if (!out.empty()) out += ", ";
+    out += t.name;
+  }
+  return out;
+}
+
 }  // namespace
 
-std::vector<Line> helpLines(int width, const RenderOptions& o) {
+std::vector<Line> helpLines(const View&, const UiState&, int width, const RenderOptions& o) {
   const std::string up = o.unicode ? "\u2191" : "Up";
   const std::string down = o.unicode ? "\u2193" : "Down";
   std::vector<Line> out;
@@ -75,7 +104,8 @@ std::vector<Line> helpLines(int width, const RenderOptions& o) {
              {
                  {"q", "quit (press twice: the first press asks)"},
                  {"Ctrl+C", "quit at once"},
-                 {"Tab / Shift+Tab", "next / previous tab (Overview, Details, Help)"},
+                 {"Tab / Shift+Tab", fmt::format("next / previous tab ({})", tabNames())},
+                 tabKeys(),
                  {up + " k   " + down + " j", "move the selection (in Help: scroll)"},
                  {"PgUp PgDn", "move by 10 (in Details: scroll the text)"},
                  {"g   G", "first / last connection"},
@@ -90,7 +120,6 @@ std::vector<Line> helpLines(int width, const RenderOptions& o) {
                            "carries the arrow)"},
                  {"[   ]", "choose the column to resize"},
                  {"<   >", "make it narrower / wider (=: reset every width)"},
-                 {"h", "this help (again: back)"},
              },
              width, Style::Label);
   out.push_back({});

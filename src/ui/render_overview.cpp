@@ -4,6 +4,7 @@
 #include "core/text.h"
 #include "ui/columns.h"
 #include "ui/render_parts.h"
+#include "ui/tabs.h"
 #include "ui/text.h"
 
 namespace rustnet::ui {
@@ -23,6 +24,14 @@ void renderEmpty(Frame& f, const View& v, const UiState& s, int top, int rows) {
 }
 
 }  // namespace
+
+bool overviewKey(UiState& s, const Key& k, const View& v, Action& a) {
+  if (k.code != KeyCode::Enter) return false;
+  constexpr TabIndex kDetails = tabIndex("Details");
+  if (!v.rows.empty()) s.tab = kDetails;
+  a.redraw = true;
+  return true;
+}
 
 void renderOverview(Frame& f, const View& v, const UiState& s, int top, int rows, const RenderOptions& o) {
   if (rows <= 0) return;

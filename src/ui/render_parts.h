@@ -1,9 +1,11 @@
 #pragma once
-// The pieces of render(), one file per tab (internal to the ui stage).
+// The pieces of render(), one file per tab (internal to the ui stage). What each tab is
+// made of is listed in the tab table (ui/tabs.h).
 #include <string>
 #include <vector>
 
 #include "ui/frame.h"
+#include "ui/input.h"
 #include "ui/state.h"
 
 namespace rustnet::ui {
@@ -18,8 +20,12 @@ using Line = std::vector<Span>;
 // Draws `lines` from `first` into lines [top, top + rows) of the frame.
 void drawLines(Frame& f, const std::vector<Line>& lines, int first, int top, int rows, int left = 0);
 
+// Overview (render_overview.cpp): the table, and Enter opening the Details of its selection.
 void renderOverview(Frame& f, const View& v, const UiState& s, int top, int rows, const RenderOptions& o);
+bool overviewKey(UiState& s, const Key& k, const View& v, Action& a);
+// Details (render_details.cpp).
 std::vector<Line> detailsLines(const View& v, const UiState& s, int width, const RenderOptions& o);
-std::vector<Line> helpLines(int width, const RenderOptions& o);
+// Help (render_help.cpp).
+std::vector<Line> helpLines(const View& v, const UiState& s, int width, const RenderOptions& o);
 
 }  // namespace rustnet::ui

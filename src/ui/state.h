@@ -13,7 +13,10 @@
 
 namespace rustnet::ui {
 
-enum class Tab : std::uint8_t { Overview, Details, Help };
+// A tab is its position in the tab table (kTabs in ui/tabs.h); the first is where a run
+// starts. State kept per tab is sized by kMaxTabs, which the table is checked against.
+using TabIndex = std::size_t;
+inline constexpr std::size_t kMaxTabs = 16;
 
 // Overview columns, in screen order; also the sort keys.
 enum class Column : std::uint8_t { Proto, Local, Remote, State, Service, App, Process, Down, Up, Count };
@@ -25,15 +28,16 @@ inline constexpr int kMaxWidthDelta = 60;
 inline constexpr int kWidthStep = 2;
 
 struct UiState {
-  Tab tab = Tab::Overview;
-  Tab tabBeforeHelp = Tab::Overview;
+  TabIndex tab = 0;
+  TabIndex tabUnderOverlay = 0;  // where an overlay tab (Help) goes back to
 
   // The selection follows a connection id; the index is re-resolved whenever rows move.
   std::optional<std::uint64_t> selectedId;
   std::size_t selectedIndex = 0;
   std::size_t scroll = 0;  // first row shown in the table
-  int helpScroll = 0;
-  int detailsScroll = 0;  // reset when the selection changes
+  // The first line shown, for each tab of text; a tab about the selection goes back to its
+  // top when the selection changes.
+  std::array<int, kMaxTabs> textScroll{};
 
   std::string filterText;
   bool filterEditing = false;

@@ -207,6 +207,16 @@ TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   s = t.waitForText("Proto  Local");
   ASSERT_TRUE(has(s, "Proto  Local")) << s;
 
+  // Number keys, as in RustNet: 2 the details, 1 the overview.
+  t.keys("2");
+  s = t.waitForText("Connection #");
+  ASSERT_TRUE(has(s, "Connection #")) << s;
+  EXPECT_FALSE(has(s, "Proto  Local")) << s;
+  t.keys("1");
+  s = t.waitForText("Proto  Local");
+  ASSERT_TRUE(has(s, "Proto  Local")) << s;
+  EXPECT_FALSE(has(s, "Connection #")) << s;
+
   // Filter mode: typing filters at once; Enter keeps it; Esc clears it.
   t.keys("/");
   t.type("dport:22");

@@ -3,11 +3,14 @@
 // sequence.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "ui/clipboard.h"
 #include "ui/columns.h"
 #include "ui/format.h"
 #include "ui/frame.h"
 #include "ui/sample.h"
+#include "ui/tabs.h"
 #include "ui/text.h"
 #include "ui/view.h"
 
@@ -17,7 +20,11 @@ namespace {
 using ui::Column;
 using ui::Key;
 using ui::KeyCode;
-using ui::Tab;
+using ui::kTabs;
+
+constexpr ui::TabIndex kOverview = ui::tabIndex("Overview");
+constexpr ui::TabIndex kDetails = ui::tabIndex("Details");
+constexpr ui::TabIndex kHelp = ui::tabIndex("Help");
 
 constexpr int kW = 100;
 constexpr int kH = 30;
@@ -322,28 +329,28 @@ TEST(UiController, ScrollKeepsTheSelectionVisible) {
 TEST(UiController, TabsEnterEscAndHelp) {
   ui::Controller c = sampleController();
   press(c, KeyCode::Enter);
-  EXPECT_EQ(c.state().tab, Tab::Details);
+  EXPECT_EQ(c.state().tab, kDetails);
   press(c, KeyCode::Escape);
-  EXPECT_EQ(c.state().tab, Tab::Overview);
+  EXPECT_EQ(c.state().tab, kOverview);
   press(c, KeyCode::Tab);
-  EXPECT_EQ(c.state().tab, Tab::Details);
+  EXPECT_EQ(c.state().tab, kDetails);
   press(c, KeyCode::Tab);
-  EXPECT_EQ(c.state().tab, Tab::Help);
+  EXPECT_EQ(c.state().tab, kHelp);
   press(c, KeyCode::Tab);
-  EXPECT_EQ(c.state().tab, Tab::Overview);
+  EXPECT_EQ(c.state().tab, kOverview);
   press(c, KeyCode::BackTab);
-  EXPECT_EQ(c.state().tab, Tab::Help);
+  EXPECT_EQ(c.state().tab, kHelp);
   press(c, KeyCode::Enter);  // Enter opens details from the overview only
-  EXPECT_EQ(c.state().tab, Tab::Help);
+  EXPECT_EQ(c.state().tab, kHelp);
   typeKeys(c, "h");
-  EXPECT_EQ(c.state().tab, Tab::Overview);
+  EXPECT_EQ(c.state().tab, kOverview);
   press(c, KeyCode::Enter);
   typeKeys(c, "h");
-  EXPECT_EQ(c.state().tab, Tab::Help);
+  EXPECT_EQ(c.state().tab, kHelp);
   press(c, KeyCode::Escape);  // back where help was opened from
-  EXPECT_EQ(c.state().tab, Tab::Details);
+  EXPECT_EQ(c.state().tab, kDetails);
   typeKeys(c, "/");  // filtering is about the table
-  EXPECT_EQ(c.state().tab, Tab::Overview);
+  EXPECT_EQ(c.state().tab, kOverview);
   EXPECT_TRUE(c.state().filterEditing);
 }
 
@@ -356,9 +363,123 @@ TEST(UiController, DetailsArrowsMoveAndPagesScroll) {
   EXPECT_EQ(c.state().selectedIndex, 1u);
   c.key(Key::of(KeyCode::PageDown), kW, h);
   EXPECT_EQ(c.state().selectedIndex, 1u);
-  EXPECT_GT(c.state().detailsScroll, 0);
+  EXPECT_GT(c.state().textScroll[kDetails], 0);
   c.key(Key::of(KeyCode::Down), kW, h);  // another connection: back to its top
-  EXPECT_EQ(c.state().detailsScroll, 0);
+  EXPECT_EQ(c.state().textScroll[kDetails], 0);
+}
+
+// ---- the tab table ----------------------------------------------------------------------
+
+// The body of a screen: everything between the tab line and the status line.
+std::string bodyText(const ui::Frame& f) {
+  std::string out;
+  for (int y = 2; y < f.height() - 1; ++y) out += f.lineText(y) + "\n";
+  return out;
+}
+
+TEST(UiTabs, NumberKeysSwitchTabs) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "2");
+  EXPECT_EQ(c.state().tab, kDetails);
+  typeKeys(c, "2");  // again: stays
+  EXPECT_EQ(c.state().tab, kDetails);
+  typeKeys(c, "1");
+  EXPECT_EQ(c.state().tab, kOverview);
+  typeKeys(c, "j2");  // the details of the row moved to
+  EXPECT_EQ(c.state().tab, kDetails);
+  EXPECT_EQ(c.state().selectedIndex, 1u);
+  typeKeys(c, "h1");  // a number leaves Help too
+  EXPECT_EQ(c.state().tab, kOverview);
+  typeKeys(c, "2h2");
+  EXPECT_EQ(c.state().tab, kDetails);
+  typeKeys(c, "/2");  // while a filter is typed, a digit is text
+  EXPECT_EQ(c.state().tab, kOverview);
+  EXPECT_EQ(c.state().filterText, "2");
+}
+
+TEST(UiTabs, TabAndShiftTabCycleThroughEveryEntry) {
+  ui::Controller c = sampleController();
+  std::vector<ui::TabIndex> forward;
+  std::vector<ui::TabIndex> backward;
+  std::vector<ui::TabIndex> inOrder;
+  for (std::size_t i = 0; i < kTabs.size(); ++i) {
+    inOrder.push_back(i);
+    forward.push_back(c.state().tab);
+    press(c, KeyCode::Tab);
+  }
+  EXPECT_EQ(c.state().tab, kOverview);  // round to the start
+  for (std::size_t i = 0; i < kTabs.size(); ++i) {
+    press(c, KeyCode::BackTab);
+    backward.push_back(c.state().tab);
+  }
+  EXPECT_EQ(forward, inOrder);
+  std::reverse(backward.begin(), backward.end());
+  EXPECT_EQ(backward, inOrder);
+}
+
+// Every entry of the table: its keys reach it from every other tab, it names itself on the
+// tab line, draws a body of its own and offers its keys in the status line.
+TEST(UiTabs, EveryEntryIsReachableAndDrawsItsOwnScreen) {
+  std::vector<std::string> bodies;
+  for (std::size_t i = 0; i < kTabs.size(); ++i) {
+    const ui::TabSpec& t = kTabs[i];
+    SCOPED_TRACE(std::string(t.name));
+    ASSERT_FALSE(t.keys.empty());
+    for (const char32_t key : t.keys) {
+      for (std::size_t from = 0; from < kTabs.size(); ++from) {
+        if (from == i) continue;
+        ui::Controller c = sampleController();
+        c.state().tab = from;
+        c.key(Key::character(key), kW, kH);
+        EXPECT_EQ(c.state().tab, i) << "from " << kTabs[from].name;
+      }
+    }
+    ui::Controller c = sampleController();
+    c.key(Key::character(t.keys.front()), kW, kH);
+    const ui::Frame f = c.render(kW, kH, {});
+    const std::string tabLine = f.lineText(1);
+    const std::size_t at = tabLine.find(" " + std::string(t.name) + " ");
+    ASSERT_NE(at, std::string::npos) << tabLine;
+    EXPECT_EQ(f.at(static_cast<int>(at) + 1, 1).style, ui::Style::TabActive);
+    const std::string body = bodyText(f);
+    EXPECT_NE(body.find_first_not_of(" \n"), std::string::npos) << "an empty body";
+    for (const std::string& other : bodies) EXPECT_NE(body, other) << "the same body as another tab";
+    bodies.push_back(body);
+    ASSERT_FALSE(t.hints.empty());
+    EXPECT_NE(f.lineText(kH - 1).find(t.hints.back().what), std::string::npos) << f.lineText(kH - 1);
+  }
+}
+
+TEST(UiTabs, OverlayGoesBackWhereItWasOpened) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "2");
+  press(c, KeyCode::Tab);  // cycled onto Help, over Details
+  EXPECT_EQ(c.state().tab, kHelp);
+  press(c, KeyCode::Escape);
+  EXPECT_EQ(c.state().tab, kDetails);
+  typeKeys(c, "hh");
+  EXPECT_EQ(c.state().tab, kDetails);
+  press(c, KeyCode::Escape);  // from any other tab, Esc goes to the first
+  EXPECT_EQ(c.state().tab, kOverview);
+}
+
+TEST(UiTabs, TextTabsScrollAndTheOverviewMoves) {
+  ui::Controller c = sampleController();
+  const int h = 12;
+  c.resize(h);
+  typeKeys(c, "h");
+  c.key(Key::of(KeyCode::Down), kW, h);
+  c.key(Key::of(KeyCode::PageDown), kW, h);
+  EXPECT_EQ(c.state().textScroll[kHelp], 11);
+  EXPECT_EQ(c.state().selectedIndex, 0u);
+  EXPECT_EQ(c.render(kW, h, {}).lineText(2).find("Keys"), std::string::npos);  // scrolled past the title
+  c.key(Key::of(KeyCode::Escape), kW, h);
+  c.key(Key::of(KeyCode::PageDown), kW, h);
+  EXPECT_EQ(c.state().selectedIndex, 10u);
+  EXPECT_EQ(c.state().textScroll[kHelp], 11);  // Help keeps its place
+  // A bad index (the state is public) draws the first tab rather than reading past the table.
+  c.state().tab = 1000;
+  EXPECT_NE(c.render(kW, h, {}).lineText(2).find("Proto"), std::string::npos);
 }
 
 TEST(UiController, QuitNeedsTwoPresses) {
