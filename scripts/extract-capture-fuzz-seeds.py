@@ -19,6 +19,7 @@ Needs only Python 3 (gzip support from its standard library).
 """
 import gzip
 import pathlib
+import re
 import struct
 import sys
 
@@ -177,6 +178,10 @@ class Pcapng:
                                          len(frame), len(frame)) + frame)
 
 
+def stem_of(name):
+    return re.sub(r"\.(pcapng|pcap)(\.gz|\.\d+)?$", "", name)
+
+
 def write(directory, name, data):
     directory.mkdir(parents=True, exist_ok=True)
     (directory / name).write_bytes(data)
@@ -314,7 +319,7 @@ def main():
 
     sample_frame = None
     for name in DECODE_SOURCES:
-        stem = name.split(".")[0]
+        stem = stem_of(name)
         for i, (dlt, frame, wire, _) in enumerate(records(read_capture(pcaps / name))):
             if i >= MORE_FRAMES.get(name, FRAMES_PER_FILE):
                 break
@@ -329,7 +334,7 @@ def main():
         data = read_capture(pcaps / name)
         ends = [end for _, _, _, end in records(data)][:PREFIX_RECORDS]
         prefix = data[:min(ends[-1], MAX_PREFIX)] if ends else data[:MAX_PREFIX]
-        stem = name.split(".")[0]
+        stem = stem_of(name)
         if raw[:2] == b"\x1f\x8b":
             write(file_dir, f"{stem}-prefix.pcapng.gz", gzip.compress(prefix, mtime=0))
         else:
