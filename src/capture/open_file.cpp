@@ -205,7 +205,7 @@ std::unique_ptr<Source> openFile(const std::string& path, const std::string& bpf
 
   // stdio's default 4 KiB buffer costs a read() every few packets; a large one lets a
   // file replay run at memory speed. glibc ignores the size unless we supply the buffer.
-  auto stdioBuffer = std::make_unique<char[]>(kFileBufferBytes);
+  auto stdioBuffer = std::make_unique_for_overwrite<char[]>(kFileBufferBytes);
   std::setvbuf(fp, stdioBuffer.get(), _IOFBF, kFileBufferBytes);
 
   if (pcapng) {

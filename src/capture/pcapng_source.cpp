@@ -29,6 +29,8 @@ constexpr std::uint16_t kOptTsOffset = 14;
 // file may not declare more interfaces than this.
 constexpr std::uint32_t kMaxBlockBytes = 16u << 20;
 constexpr std::size_t kMaxInterfaces = 65'536;
+// A block body is read in pieces of at most this many bytes (see readRest).
+constexpr std::size_t kReadChunkBytes = 64u << 10;
 
 struct Interface {
   int dlt = 0;
@@ -40,21 +42,37 @@ struct Interface {
   bpf_program filter{};
 };
 
-std::int64_t toNanos(std::uint64_t units, std::uint8_t resol) {
+// Packet times are pinned to what a classic pcap file can express (1970 to 2106, 32-bit
+// seconds): a pcapng timestamp, resolution and offset can describe times that overflow
+// 64-bit nanoseconds, and later arithmetic on a time near the limit could overflow too.
+constexpr std::int64_t kMaxTimestampNs = (std::int64_t{1} << 32) * 1'000'000'000;
+
+// `units` of 10^-resol or 2^-(resol & 0x7f) seconds since the epoch, plus `offsetSec`, as
+// nanoseconds within [0, kMaxTimestampNs].
+std::int64_t toNanos(std::uint64_t units, std::uint8_t resol, std::int64_t offsetSec) {
+  long double ns = 0;
   if ((resol & 0x80) == 0) {
     const int exp = resol;
     if (exp <= 9) {
-      std::int64_t mul = 1;
+      std::uint64_t mul = 1;
       for (int i = exp; i < 9; ++i) mul *= 10;
-      return static_cast<std::int64_t>(units) * mul;
+      std::uint64_t whole = 0;
+      // Exact while it fits; anything larger is pinned below anyway.
+      ns = __builtin_mul_overflow(units, mul, &whole) ? static_cast<long double>(units) * mul
+                                                      : static_cast<long double>(whole);
+    } else {
+      std::uint64_t div = 1;
+      for (int i = 9; i < exp && i < 28; ++i) div *= 10;
+      ns = static_cast<long double>(exp - 9 > 19 ? 0 : units / div);
     }
-    std::uint64_t div = 1;
-    for (int i = 9; i < exp && i < 28; ++i) div *= 10;
-    return static_cast<std::int64_t>(units / div);
+  } else {
+    // Binary fractions (2^-n s): long double keeps 64 bits of mantissa, enough for ns.
+    ns = std::ldexp(static_cast<long double>(units) * 1e9L, -(resol & 0x7f));
   }
-  // Binary fractions (2^-n s): long double keeps 64 bits of mantissa, enough for ns.
-  const int shift = resol & 0x7f;
-  return static_cast<std::int64_t>(std::ldexp(static_cast<long double>(units) * 1e9L, -shift));
+  ns += static_cast<long double>(offsetSec) * 1e9L;
+  if (!(ns > 0)) return 0;
+  if (ns >= static_cast<long double>(kMaxTimestampNs)) return kMaxTimestampNs;
+  return static_cast<std::int64_t>(ns);
 }
 
 class PcapngSource final : public Source {
@@ -168,22 +186,29 @@ private:
       type_ = kShb;
       const std::uint32_t len = word(head + 4);
       if (len < 28 || len % 4 != 0 || len > kMaxBlockBytes) return corrupt("bad section header length");
-      body_.resize(len - 12);
-      std::memcpy(body_.data(), magic, 4);
+      body_.assign(magic, magic + 4);
       return readRest(len, 4);
     }
     type_ = word(head);
     const std::uint32_t len = word(head + 4);
     if (len < 12 || len % 4 != 0) return corrupt("block length " + std::to_string(len) + " is invalid");
     if (len > kMaxBlockBytes) return corrupt("block of " + std::to_string(len) + " bytes exceeds the limit");
-    body_.resize(len - 12);
+    body_.clear();
     return readRest(len, 0);
   }
-  // Reads the rest of a block whose first 8 bytes (and `bodyOffset` body bytes) are in.
+  // Reads the rest of a block of `len` bytes whose first 8 bytes (and `bodyOffset` body
+  // bytes, already in body_) are in. The body grows as its bytes arrive, so a length
+  // field that promises more than the file holds costs no more memory than the file.
   bool readRest(std::uint32_t len, std::size_t bodyOffset) {
-    const std::size_t want = body_.size() - bodyOffset;
-    const std::size_t got = std::fread(body_.data() + bodyOffset, 1, want, file_);
-    if (got < want) return truncated(len, 8 + bodyOffset + got);
+    const std::size_t bodyLen = len - 12;
+    std::size_t have = bodyOffset;
+    while (have < bodyLen) {
+      const std::size_t want = std::min(bodyLen - have, kReadChunkBytes);
+      body_.resize(have + want);
+      const std::size_t got = std::fread(body_.data() + have, 1, want, file_);
+      have += got;
+      if (got < want) return truncated(len, 8 + have);
+    }
     std::uint8_t trailer[4];
     if (std::fread(trailer, 1, 4, file_) < 4) return truncated(len, len - 4);
     if (word(trailer) != len) return corrupt("block length and trailing length differ");
@@ -297,8 +322,8 @@ private:
     if (ifIndex >= interfaces_.size()) return corrupt("packet for an undeclared interface");
     const Interface& i = interfaces_[ifIndex];
     const std::uint64_t units = (std::uint64_t{*hi} << 32) | *lo;
-    const std::int64_t ns = toNanos(units, i.tsresol) + i.tsoffsetSec * 1'000'000'000;
-    return emit(i, core::Timestamp::fromNanos(ns), std::max(*len, *caplen), *data);
+    return emit(i, core::Timestamp::fromNanos(toNanos(units, i.tsresol, i.tsoffsetSec)),
+                std::max(*len, *caplen), *data);
   }
 
   bool simplePacket(core::Cursor& c) {

@@ -24,8 +24,9 @@ public:
     put32(body, 0xffffffff);
     return block(0x0A0D0D0A, body);
   }
-  // tsresol < 0: no option (microseconds).
-  Pcapng& interface(std::uint16_t linkType, int tsresol = -1, std::uint32_t snaplen = 0) {
+  // tsresol < 0: no option (microseconds); tsoffset 0: no option.
+  Pcapng& interface(std::uint16_t linkType, int tsresol = -1, std::uint32_t snaplen = 0,
+                    std::int64_t tsoffset = 0) {
     std::vector<std::uint8_t> body;
     put16(body, linkType);
     put16(body, 0);
@@ -35,6 +36,20 @@ public:
       put16(body, 1);
       body.push_back(static_cast<std::uint8_t>(tsresol));
       body.insert(body.end(), 3, 0);
+    }
+    if (tsoffset != 0) {
+      put16(body, 14);
+      put16(body, 8);
+      const auto u = static_cast<std::uint64_t>(tsoffset);
+      if (be_) {
+        put32(body, static_cast<std::uint32_t>(u >> 32));
+        put32(body, static_cast<std::uint32_t>(u));
+      } else {
+        put32(body, static_cast<std::uint32_t>(u));
+        put32(body, static_cast<std::uint32_t>(u >> 32));
+      }
+    }
+    if (tsresol >= 0 || tsoffset != 0) {
       put16(body, 0);
       put16(body, 0);
     }
@@ -138,6 +153,53 @@ TEST(Pcapng, BinaryTimestampResolution) {
   const auto r = readFile(f.bytes());
   ASSERT_EQ(r.frames.size(), 1u);
   EXPECT_EQ(r.frames[0].ts.ns, 3'500'000'000);
+}
+
+// Found by the pcapng fuzz target: a timestamp, resolution and offset whose product does
+// not fit 64-bit nanoseconds overflowed (undefined behaviour). Times are pinned to the range
+// of classic pcap, 1970 to 2^32 seconds.
+TEST(Pcapng, TimestampsOutOfRangeArePinned) {
+  constexpr std::int64_t kMax = (std::int64_t{1} << 32) * 1'000'000'000;
+  for (bool be : {false, true}) {
+    SCOPED_TRACE(be ? "big endian" : "little endian");
+    Pcapng f(be);
+    f.section();
+    f.interface(1, 0);                                      // 0: whole seconds
+    f.interface(1, 0x80);                                   // 1: 2^0 s units
+    f.interface(1, 9, 0, -2'000'000'000);                   // 2: offset before 1970
+    f.interface(1, 9, 0, std::int64_t{1} << 62);            // 3: offset beyond int64 ns
+    f.interface(1, 6, 0, 100);                              // 4: in range, offset applied
+    f.packet(0, std::uint64_t{1} << 40, frameBytes(1, 60));
+    f.packet(1, ~std::uint64_t{0}, frameBytes(1, 60));
+    f.packet(2, 5, frameBytes(1, 60));
+    f.packet(3, 5, frameBytes(1, 60));
+    f.packet(4, 1'700'000'000'000'001ull, frameBytes(1, 60));
+    f.packet(0, 1'700'000'000ull, frameBytes(1, 60));
+    const auto r = readFile(f.bytes());
+    ASSERT_EQ(r.status, ReadStatus::EndOfFile) << r.error;
+    ASSERT_EQ(r.frames.size(), 6u);
+    EXPECT_EQ(r.frames[0].ts.ns, kMax);
+    EXPECT_EQ(r.frames[1].ts.ns, kMax);
+    EXPECT_EQ(r.frames[2].ts.ns, 0);
+    EXPECT_EQ(r.frames[3].ts.ns, kMax);
+    EXPECT_EQ(r.frames[4].ts.ns, 1'700'000'100'000'001'000);
+    EXPECT_EQ(r.frames[5].ts.ns, 1'700'000'000'000'000'000);
+  }
+}
+
+// A block length is believed only as far as the file backs it: a short file that claims a
+// block near the size cap is reported as truncated, with what it did hold.
+TEST(Pcapng, BlockLongerThanTheFileIsTruncated) {
+  Pcapng f;
+  f.section().interface(1).packet(0, 1, frameBytes(1, 60));
+  auto bytes = f.bytes();
+  const std::uint8_t head[] = {6, 0, 0, 0, 0, 0, 0xf0, 0};  // EPB of 15 MiB
+  bytes.insert(bytes.end(), std::begin(head), std::end(head));
+  bytes.insert(bytes.end(), 100, 0x55);
+  const auto r = readFile(bytes);
+  EXPECT_EQ(r.status, ReadStatus::Error);
+  ASSERT_EQ(r.frames.size(), 1u);
+  EXPECT_NE(r.error.find("tried to read 15728640 bytes, only got 108"), std::string::npos) << r.error;
 }
 
 TEST(Pcapng, ANewSectionReplacesTheInterfaces) {
