@@ -132,7 +132,9 @@ int main(int argc, char** argv) {
       ->default_val(1000)
       ->check(CLI::Range(50, 60'000));
   app.add_flag("--no-dpi", o.noDpi, "Disable deep packet inspection");
-  app.add_option("--filter", o.filter, "Start with this filter (see the Help tab for the syntax)");
+  app.add_option("--filter", o.filter,
+                 "UI: start with this filter (syntax: the Help tab); --json: write only the "
+                 "connections it matches (--json-log still gets every one)");
   app.add_flag("--no-color", o.noColor, "Disable colours (also when NO_COLOR is set)");
   app.add_option("--workers", o.workers,
                  "Packet worker threads (default: cores - 1; 0 = process in the capture thread)")
