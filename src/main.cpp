@@ -194,6 +194,9 @@ int main(int argc, char** argv) {
   if (o.readFile.empty()) cfg.tracker.localAddresses = capture::hostAddresses();
   cfg.attribution.onNotice = [](const std::string& m) { spdlog::warn("process attribution: {}", m); };
 
+  // A signal during the open step (the first /proc scan can take a while) ends the run as
+  // soon as it starts, with its summary.
+  installSignals();
   // Open: the capture, process attribution's sockets, then our output files.
   std::optional<engine::Engine> eng;
   std::optional<output::NdjsonSink> jsonLog;
@@ -210,7 +213,6 @@ int main(int argc, char** argv) {
   // dropped and a sandbox entered (engine/engine.h, docs/architecture.md).
 
   // Run.
-  installSignals();
   eng->start();
   output::Pump pump(*eng);
   output::NdjsonSink json(stdout);
