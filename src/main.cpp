@@ -1,4 +1,5 @@
-// rustnet: command line → EngineConfig → engine + one front end.
+// rustnet: command line → configs; opens the engine and the outputs, then runs the pump
+// with its sinks (the terminal UI or the --json stream, and the --json-log file).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -10,13 +11,15 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "capture/source.h"
 #include "engine/engine.h"
-#include "output/event_hold.h"
-#include "output/json_frontend.h"
+#include "filter/filter.h"
 #include "output/log_file.h"
+#include "output/ndjson_sink.h"
 #include "output/private_file.h"
+#include "output/pump.h"
 #ifdef RUSTNET_HAVE_UI
 #include "ui/app.h"
 #endif
@@ -69,63 +72,38 @@ void installSignals() {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes a write error we report
 }
 
-#ifdef RUSTNET_HAVE_UI
-// The terminal front end; --json-log gets the same events and summary as with --json.
-int runTerminalUi(engine::Engine& eng, const Options& o, output::PrivateFile jsonLog) {
-  const core::Timestamp started = core::SystemClock().now();
-  const bool logging = jsonLog.isOpen();
-  output::EventWriter writer(nullptr, std::move(jsonLog));
-  bool logFailed = false;
-  ui::UiConfig cfg;
-  cfg.filter = o.filter;
-  cfg.noColor = o.noColor;
-  cfg.refreshMs = o.refreshMs;
-  // Like --json: a live run's events wait output::kProcessHold for their process.
-  const bool hold = eng.processMethod() != "off";
-  output::EventHold held;
-  auto write = [&](engine::ConnectionEvent& e) {
-    if (!e.record.process) eng.joinProcess(e.record);
-    if (!writer.writeEvent(e)) logFailed = true;
-  };
-  // Written events go out on the next tick of the UI loop (every few milliseconds).
-  auto release = [&](bool all) {
-    held.release(output::EventHold::Clock::now(), all, write);
-    if (!writer.flush()) logFailed = true;
-  };
-  ui::EventLog log;
-  if (logging) {
-    log.onEvent = [&](const engine::ConnectionEvent& e) {
-      if (hold) {
-        held.push(e, output::EventHold::Clock::now());
-      } else if (!writer.writeEvent(e)) {  // a file: no process to wait for (or join)
-        logFailed = true;
-      }
-    };
-    log.onTick = [&] { release(false); };
+// --filter for the headless run: no live editing there, so what the UI would only note
+// (an unknown keyword, a port that is no port, a keyword without a value) is an error.
+std::optional<std::string> strictFilterError(const filter::Filter& f) {
+  if (!f.notices().empty()) {
+    // The notices are worded for the UI, which goes on matching; here the run stops.
+    std::string notice = f.notices().front();
+    for (const std::string_view tail : {" (matched as text)", ": ignored"}) {
+      if (notice.ends_with(tail)) notice.resize(notice.size() - tail.size());
+    }
+    return fmt::format("--filter: {}", notice);
   }
-  ui::UiResult r;
-  try {
-    r = ui::runUi(eng, cfg, gStop, log);
-  } catch (const std::exception& e) {
-    // The terminal is restored by now (runUi's objects are gone).
-    spdlog::error("{}", e.what());
-    return fail(e.what());
+  if (f.empty() && f.query().find_first_not_of(" \t") != std::string::npos) {
+    return fmt::format("--filter: '{}' has no term to match (a keyword needs a value)", f.query());
   }
-  if (logging) {
-    release(true);
-    output::RunResult summary;
-    output::writeSummary(eng, writer, started, summary);
-    logFailed = logFailed || summary.outputFailed;
-  }
+  return std::nullopt;
+}
+
+// The run's outcome as an exit status, with one error line when it is not 0.
+int exitStatus(const engine::Engine& eng, const output::PumpResult& r, const std::string& jsonLog) {
   if (r.sourceError) {
-    const std::string msg = fmt::format("{}: {}", eng.sourceName(), *r.sourceError);
+    const std::string msg = fmt::format("{}: {} (everything before it was reported)",
+                                        eng.sourceName(), *r.sourceError);
     spdlog::error("{}", msg);
     return fail(msg);
   }
-  if (logFailed) return fail("could not write the JSON log (full disk?)");
+  if (r.essentialFailed) return fail("could not write the output (closed pipe or full disk)");
+  if (!r.failedSinks.empty()) {
+    return fail(fmt::format("could not write the JSON log {} (full disk?); the other outputs are complete",
+                            jsonLog));
+  }
   return 0;
 }
-#endif
 
 }  // namespace
 
@@ -154,7 +132,9 @@ int main(int argc, char** argv) {
       ->default_val(1000)
       ->check(CLI::Range(50, 60'000));
   app.add_flag("--no-dpi", o.noDpi, "Disable deep packet inspection");
-  app.add_option("--filter", o.filter, "Start with this filter (see the Help tab for the syntax)");
+  app.add_option("--filter", o.filter,
+                 "UI: start with this filter (syntax: the Help tab); --json: write only the "
+                 "connections it matches (--json-log still gets every one)");
   app.add_flag("--no-color", o.noColor, "Disable colours (also when NO_COLOR is set)");
   app.add_option("--workers", o.workers,
                  "Packet worker threads (default: cores - 1; 0 = process in the capture thread)")
@@ -191,14 +171,17 @@ int main(int argc, char** argv) {
     output::disableLogging();
   }
 
-  output::PrivateFile jsonLog;
-  if (!o.jsonLog.empty()) {
-    try {
-      jsonLog = output::PrivateFile::create(o.jsonLog);
-    } catch (const std::exception& e) {
-      return fail(e.what());
-    }
-  }
+  // Headless when asked, or when stdout is no terminal (a pipe, a file).
+  bool headless = o.json;
+#ifdef RUSTNET_HAVE_UI
+  headless = headless || ::isatty(STDOUT_FILENO) == 0;
+#else
+  headless = true;
+#endif
+  // The headless run writes only the connections --filter selects (the summary still counts
+  // every one); the UI applies it live, and --json-log always logs everything.
+  const filter::Filter jsonFilter = filter::Filter::parse(headless ? o.filter : std::string());
+  if (auto err = strictFilterError(jsonFilter)) return fail(*err, 2);
 
   engine::EngineConfig cfg;
   cfg.readFile = o.readFile;
@@ -211,31 +194,50 @@ int main(int argc, char** argv) {
   if (o.readFile.empty()) cfg.tracker.localAddresses = capture::hostAddresses();
   cfg.attribution.onNotice = [](const std::string& m) { spdlog::warn("process attribution: {}", m); };
 
+  // A signal during the open step (the first /proc scan can take a while) ends the run as
+  // soon as it starts, with its summary.
+  installSignals();
+  // Open: the capture, process attribution's sockets, then our output files.
   std::optional<engine::Engine> eng;
+  std::optional<output::NdjsonSink> jsonLog;
   try {
     eng.emplace(std::move(cfg));
-  } catch (const capture::CaptureError& e) {
+    if (!o.jsonLog.empty()) jsonLog.emplace(output::PrivateFile::create(o.jsonLog));
+  } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return fail(e.what());
   }
   spdlog::info("rustnet {} started on {} ({}), {} worker(s)", RUSTNET_VERSION, eng->sourceName(),
                eng->isLive() ? "live" : "file", eng->workerCount());
+  // Everything is open and no thread of ours runs: the point where privileges will be
+  // dropped and a sandbox entered (engine/engine.h, docs/architecture.md).
 
-  installSignals();
+  // Run.
   eng->start();
+  output::Pump pump(*eng);
+  output::NdjsonSink json(stdout);
+  // A live run's writers get their own thread, so that a slow disk or reader never holds up
+  // the capture; a file's wait (nothing is lost, nothing is live).
+  if (jsonLog) pump.add(*jsonLog, output::SinkOptions{.queued = true});
+  output::PumpResult result;
+  if (headless) {
+    pump.add(json, output::SinkOptions{.filter = &jsonFilter, .queued = true});
+    pump.run(gStop);
+    result = pump.finish();
+  } else {
 #ifdef RUSTNET_HAVE_UI
-  // The terminal UI is the default front end; --json, or a stdout that is no terminal
-  // (a pipe, a file), gets the headless one.
-  if (!o.json && ::isatty(STDOUT_FILENO) != 0) return runTerminalUi(*eng, o, std::move(jsonLog));
+    ui::UiConfig uiCfg;
+    uiCfg.filter = o.filter;
+    uiCfg.noColor = o.noColor;
+    uiCfg.refreshMs = o.refreshMs;
+    try {
+      result = ui::runUi(pump, *eng, uiCfg, gStop);
+    } catch (const std::exception& e) {
+      // The terminal is restored by now (runUi's objects are gone).
+      spdlog::error("{}", e.what());
+      return fail(e.what());
+    }
 #endif
-  output::EventWriter writer(stdout, std::move(jsonLog));
-  const output::RunResult r = output::runJson(*eng, writer, gStop);
-  if (r.sourceError) {
-    const std::string msg = fmt::format("{}: {} (everything before it was reported)",
-                                        eng->sourceName(), *r.sourceError);
-    spdlog::error("{}", msg);
-    return fail(msg);
   }
-  if (r.outputFailed) return fail("could not write the output (closed pipe or full disk)");
-  return 0;
+  return exitStatus(*eng, result, o.jsonLog);
 }

@@ -182,6 +182,8 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
     workers_.push_back(std::make_unique<Worker>(std::move(wc)));
   }
   dispatcher_ = std::make_unique<Dispatcher>(*this);
+  // Last of the open step: the attribution's sockets (sock_diag, eBPF) and its first scan.
+  if (attributor_) attributor_->open();
 }
 
 Engine::~Engine() {
@@ -203,7 +205,9 @@ Engine::~Engine() {
 }
 
 void Engine::start() {
-  if (attributor_) attributor_->start();
+  if (started_) return;
+  started_ = true;
+  if (attributor_) attributor_->start();  // opened already: this only starts its thread
   if (!inlineMode_) {
     for (auto& w : workers_) workerThreads_.emplace_back([wp = w.get()] { wp->run(); });
   }

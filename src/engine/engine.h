@@ -1,6 +1,18 @@
 #pragma once
 // The engine's public API: opens the source, runs the capture thread and the workers, and
-// lets one front end (JSON or UI) collect events and snapshots from its own thread.
+// lets the front end (output::Pump) collect events and snapshots from its own thread.
+//
+// Start-up is two steps, with a point between them where nothing runs yet:
+//
+//   Engine engine(config);   // 1. open: the capture (file, or live interface with its BPF
+//                            //    filter), process attribution's sock_diag/eBPF sockets and
+//                            //    first /proc scan, the workers' memory. No thread of ours.
+//                            //    The caller opens its output files (--json-log) here too.
+//   ...                      // -> everything is open: the place to drop privileges and
+//                            //    enter a sandbox (a later issue). Nothing runs yet, so
+//                            //    nothing races with it.
+//   engine.start();          // 2. run: the attribution thread, the workers, the capture
+//                            //    thread. Opens nothing.
 #include <atomic>
 #include <cstddef>
 #include <memory>
@@ -54,12 +66,14 @@ struct Snapshot {
 
 class Engine {
 public:
-  // Opens the source. Throws capture::CaptureError with a one-line message.
+  // Step 1, open: the source and the process attribution's sockets (see the top of this
+  // file). Throws capture::CaptureError (or std::runtime_error) with a one-line message.
   explicit Engine(EngineConfig config);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  // Step 2, run: starts the threads; opens nothing. Idempotent.
   void start();
   // Ends the run as if the source had ended: every open connection is reported. Callable
   // from the front end thread at any time; idempotent.
@@ -114,6 +128,7 @@ private:
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<process::Attributor> attributor_;  // live captures only
 
+  bool started_ = false;
   std::atomic<bool> stopRequested_{false};
   std::atomic<bool> captureDone_{false};
   // Written by the capture thread, read by the front end: plain counters, relaxed order.

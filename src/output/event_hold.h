@@ -1,7 +1,7 @@
 #pragma once
-// Events of a live run wait a moment before they are written (by --json, and by the UI's
-// --json-log): a new connection's owner is looked up when its first packet arrives, and is
-// known by then. Files have no owners to wait for and are written at once.
+// Events of a live run wait a moment before the pump hands them to any sink (pump.h): a new
+// connection's owner is looked up when its first packet arrives, and is known by then.
+// Files have no owners to wait for and go out at once.
 #include <chrono>
 #include <cstddef>
 #include <deque>

@@ -113,6 +113,9 @@ std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
         .num("process_scan_ms_total", static_cast<double>(p.totalScanNs) / 1e6)
         .num("process_scan_ms_max", static_cast<double>(p.maxScanNs) / 1e6);
   }
+  if (run.connectionsFilteredOut) j.num("connections_filtered_out", *run.connectionsFilteredOut);
+  if (run.outputEventsDropped != 0) j.num("output_events_dropped", run.outputEventsDropped);
+  if (!run.outputFailed.empty()) j.str("output_failed", run.outputFailed);
   if (!run.error.empty()) j.str("source_error", run.error);
   return j.finish();
 }

@@ -24,6 +24,10 @@ struct RunInfo {
   std::string processMethod = "off";
   std::string processFallback;
   std::optional<process::Counters> process;
+  // The front half (output/pump.h); each written only when it has something to say.
+  std::optional<std::uint64_t> connectionsFilteredOut;  // with --filter: closed events not written
+  std::uint64_t outputEventsDropped = 0;  // events a slow sink's full queue refused
+  std::string outputFailed;               // sinks that failed, comma-separated ("json-log")
 };
 std::string formatSummary(const engine::EngineStats& s, const RunInfo& run);
 

@@ -46,9 +46,8 @@ void Attributor::wake() {
   [[maybe_unused]] auto n = ::write(eventFd_, &one, sizeof one);  // EAGAIN: already signalled
 }
 
-void Attributor::start() {
-  if (started_) return;
-  started_ = true;
+void Attributor::open() {
+  if (resolver_) return;
   resolver_ = std::make_unique<Resolver>(cfg_);
   {
     std::lock_guard lock(infoMutex_);
@@ -61,6 +60,12 @@ void Attributor::start() {
   core::SystemClock clock;
   resolver_->refresh(clock.now());
   publish();
+}
+
+void Attributor::start() {
+  if (started_) return;
+  open();
+  started_ = true;
   thread_ = std::thread([this] { run(); });
 }
 

@@ -3,6 +3,7 @@
 //
 //   Attributor attr(cfg);
 //   Requester& r = attr.addRequester();      // one per packet worker, before start()
+//   attr.open();                             // sockets; optional, start() opens too
 //   attr.start();
 //   r.requestLookup(tuple);                  // worker, on a new TCP/UDP connection
 //   r.forget(tuple);                         // worker, when the connection leaves its table
@@ -64,8 +65,11 @@ public:
   // Call before start(); the reference stays valid for the Attributor's lifetime.
   Requester& addRequester();
 
-  // Chooses the backend (logs the reason for any fallback), runs the first refresh
-  // synchronously so the first snapshot is already populated, then starts the thread.
+  // Opens what lookups need: chooses the backend (sock_diag or eBPF sockets, logging the
+  // reason for any fallback) and runs the first refresh synchronously, so the first
+  // snapshot is already populated. Starts no thread. Idempotent.
+  void open();
+  // Opens (when open() was not called) and starts the thread.
   void start();
   // Joins the thread; the last published map (and counters) stay readable.
   void stop();

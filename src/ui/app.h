@@ -1,12 +1,11 @@
 #pragma once
-// The terminal front end's loop: drains the engine's events, takes snapshots at the refresh
-// interval, reads keys and redraws when something changed.
+// The terminal front end's loop: polls the pump (events, and snapshots at the refresh
+// interval), reads keys and redraws when something changed.
 #include <atomic>
-#include <functional>
-#include <optional>
 #include <string>
 
 #include "engine/engine.h"
+#include "output/pump.h"
 #include "ui/store.h"
 
 namespace rustnet::ui {
@@ -19,23 +18,12 @@ struct UiConfig {
   StoreConfig store;
 };
 
-struct UiResult {
-  std::optional<std::string> sourceError;  // why the source ended early, if it did
-};
-
-// What the UI thread hands on for --json-log (main writes it): every event, in order, and
-// a tick on every pass of the UI loop, so that events held back can go out on time. Either
-// may be empty.
-struct EventLog {
-  std::function<void(const engine::ConnectionEvent&)> onEvent;
-  std::function<void()> onTick;
-};
-
-// Runs until the user quits (q q, Ctrl+C) or `stop` is set (SIGINT/SIGTERM). The terminal
-// is restored before it returns or throws; the engine is then stopped and drained, every
-// remaining event going to `log.onEvent`. Throws std::runtime_error when there is no usable
-// terminal.
-UiResult runUi(engine::Engine& engine, const UiConfig& config, const std::atomic<bool>& stop,
-               const EventLog& log);
+// Runs until the user quits (q q, Ctrl+C) or `stop` is set (SIGINT/SIGTERM), feeding the
+// screen from `pump` (the UI is one of its sinks). The terminal is restored before it
+// returns or throws; then the run ends through pump.finish() (every remaining event and
+// the summary go to the other sinks), whose result it returns. Throws std::runtime_error
+// when there is no usable terminal.
+output::PumpResult runUi(output::Pump& pump, const engine::Engine& engine, const UiConfig& config,
+                         const std::atomic<bool>& stop);
 
 }  // namespace rustnet::ui

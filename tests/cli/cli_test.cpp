@@ -168,6 +168,70 @@ TEST_F(Cli, BpfFilterOnAFileAndABadOne) {
   expectOneErrorLine(run("--read " + src + " --json -f 'tcp port banana'"), "banana");
 }
 
+TEST_F(Cli, FilterSelectsWhatJsonWritesAndTheSummaryCountsTheRest) {
+  const std::string src = pcap("ndpi__iphone.pcap");
+  if (src.empty()) GTEST_SKIP() << "shared captures absent";
+  const Outcome all = run("--read " + src + " --json --json-log all.ndjson");
+  const Outcome udp = run("--read " + src + " --json --filter proto:udp --json-log log.ndjson");
+  ASSERT_EQ(all.status, 0) << all.err;
+  ASSERT_EQ(udp.status, 0) << udp.err;
+  auto lines = [](const std::string& text) {
+    std::vector<nlohmann::json> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+    return out;
+  };
+  int tcpClosed = 0;
+  int udpClosed = 0;
+  int allClosed = 0;
+  for (const auto& j : lines(all.out)) {
+    if (j["event"] != "connection_closed") continue;
+    ++allClosed;
+    tcpClosed += j["protocol"] == "TCP" ? 1 : 0;
+    udpClosed += j["protocol"] == "UDP" ? 1 : 0;
+  }
+  ASSERT_GT(tcpClosed, 0);
+  ASSERT_GT(udpClosed, 0);
+  const auto filtered = lines(udp.out);
+  ASSERT_FALSE(filtered.empty());
+  int closed = 0;
+  for (const auto& j : filtered) {
+    if (j["event"] == "summary") continue;
+    EXPECT_EQ(j["protocol"], "UDP") << j.dump();
+    closed += j["event"] == "connection_closed" ? 1 : 0;
+  }
+  EXPECT_EQ(closed, udpClosed);
+  const auto& summary = filtered.back();
+  ASSERT_EQ(summary["event"], "summary");
+  // The counters still count every connection; the filtered-out count is every closed
+  // connection that was not written.
+  const auto allLines = lines(all.out);
+  const auto& full = allLines.back();
+  EXPECT_EQ(summary["connections_created"], full["connections_created"]);
+  EXPECT_EQ(summary["connections_filtered_out"], allClosed - udpClosed);
+  EXPECT_FALSE(full.contains("connections_filtered_out"));
+  // --json-log logs everything, whatever --filter says: the same lines as without it.
+  std::ifstream a(dir_ / "all.ndjson");
+  std::ifstream b(dir_ / "log.ndjson");
+  const auto la = lines(std::string(std::istreambuf_iterator<char>(a), {}));
+  const auto lb = lines(std::string(std::istreambuf_iterator<char>(b), {}));
+  ASSERT_EQ(la.size(), lb.size());
+  ASSERT_EQ(la.size(), lines(all.out).size());
+  for (std::size_t k = 0; k + 1 < la.size(); ++k) EXPECT_EQ(la[k], lb[k]) << k;
+  EXPECT_FALSE(lb.back().contains("connections_filtered_out"));
+}
+
+TEST_F(Cli, ABadFilterWithJsonIsOneLineAndExit2) {
+  const std::string src = pcap("ndpi__iphone.pcap");
+  if (src.empty()) GTEST_SKIP() << "shared captures absent";
+  for (const char* bad : {"prot:udp", "port:abc", "proto:", "src:10.0.0.0/99"}) {
+    const Outcome o = run("--read " + src + " --json --filter '" + bad + "'");
+    EXPECT_EQ(o.status, 2) << bad;
+    expectOneErrorLine(o, "--filter");
+    EXPECT_TRUE(o.out.empty()) << bad << ": " << o.out;
+  }
+}
+
 TEST_F(Cli, UnknownInterfaceListsTheAvailableOnes) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to open interfaces";
   expectOneErrorLine(run("-i nosuchif0 --json"), "lo");

@@ -9,7 +9,7 @@
 
 #include "core/text.h"
 #include "output/events.h"
-#include "output/json_frontend.h"
+#include "output/ndjson_sink.h"
 #include "output/json_line.h"
 
 namespace rustnet::output {
