@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "output/counters_json.h"
 #include "output/dpi_json.h"
 #include "output/events.h"
 
@@ -95,7 +96,7 @@ TEST(DpiJson, CountersInTheSummary) {
   c.hit(dpi::AppProto::Quic);
   c.capHit(dpi::Cap::DnsPointerHops);
   JsonLine line;
-  appendDpiCounters(line, c);
+  appendCounters(line, c, dpi::kCounters);
   const json j = json::parse(line.finish());
   EXPECT_EQ(j.at("dpi_packets_inspected"), 12);
   EXPECT_EQ(j.at("dpi_hits").at("QUIC"), 1);
