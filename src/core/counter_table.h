@@ -135,7 +135,8 @@ template <auto M, auto... More>
 constexpr CounterSlots<counter_detail::StructOf<M>> counterSlots() {
   using S = counter_detail::StructOf<M>;
   static_assert((std::is_same_v<S, counter_detail::StructOf<More>> && ...));
-  constexpr std::size_t n = sizeof...(More) == 0 ? counter_detail::slotsIn<M>() : 1 + sizeof...(More);
+  constexpr std::size_t n =
+      sizeof...(More) == 0 ? counter_detail::slotsIn<M>() : 1 + sizeof...(More);
   return {
       n,
       [](S& s, std::size_t i) -> std::uint64_t& { return counter_detail::slot<M, More...>(s, i); },
@@ -158,14 +159,15 @@ constexpr void addCounters(S& dst, const S& src, std::type_identity_t<CounterTab
   }
 }
 
-// True when the table names every uint64_t of S exactly once: each slot is bumped once
-// through the table, then every slot must read 1 and the slots must fill sizeof(S). The
-// structs hold nothing but std::uint64_t and arrays of them.
+// True when the table names every uint64_t of S exactly once (each slot is bumped once
+// through the table, then every slot must read 1 and the slots must fill sizeof(S); the
+// structs hold nothing but std::uint64_t and arrays of them), and every family has labels.
 template <typename S>
 consteval bool countsEveryMember(CounterTable<S> table) {
   S s{};
   std::size_t slots = 0;
   for (const CounterDef<S>& d : table) {
+    if (d.slots.count > 1 && !d.family()) return false;
     if (d.repeat) continue;
     for (std::size_t i = 0; i < d.slots.count; ++i) ++d.slots.ref(s, i);
     slots += d.slots.count;

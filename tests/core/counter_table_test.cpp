@@ -91,10 +91,11 @@ TEST(CounterTable, TotalLeavesOutUnlabelledSeries) {
 TEST(CounterTable, SeriesInTableOrder) {
   const Toy t = sample(0);
   std::vector<std::string> seen;
-  forEachSeries(t, kToyCounters, [&](const CounterDef<Toy>& d, std::string_view label, std::uint64_t v) {
+  auto record = [&](const CounterDef<Toy>& d, std::string_view label, std::uint64_t v) {
     seen.push_back(std::string(d.name) + "{" + std::string(label) + "}=" + std::to_string(v) + " " +
                    std::string(counterKindName(d.kind)));
-  });
+  };
+  forEachSeries(t, kToyCounters, record);
   EXPECT_EQ(seen, (std::vector<std::string>{"frames{}=1 counter", "colours{red}=3 counter",
                                             "colours{blue}=4 counter", "dropped{full}=5 counter",
                                             "dropped{oversize}=6 counter", "level{}=7 gauge"}));
@@ -113,11 +114,21 @@ constexpr auto kTwice = std::to_array<CounterDef<Toy>>({
     {.name = "full", .slots = counterSlots<&Toy::full>()},
 });
 
+constexpr auto kUnlabelled = std::to_array<CounterDef<Toy>>({
+    {.name = "frames", .slots = counterSlots<&Toy::frames>()},
+    {.name = "colours", .slots = counterSlots<&Toy::byColour>()},  // a family without labels
+    {.name = "dropped", .slots = counterSlots<&Toy::full, &Toy::oversize>(),
+     .labelOf = [](std::size_t i) { return kReasons[i]; }},
+    {.name = "level", .slots = counterSlots<&Toy::level>()},
+});
+
 TEST(CounterTable, CoverageCheckFailsOnAMissingOrDoubledMember) {
   constexpr bool forgets = countsEveryMember<Toy>(kForgets);
   constexpr bool twice = countsEveryMember<Toy>(kTwice);
+  constexpr bool unlabelled = countsEveryMember<Toy>(kUnlabelled);
   EXPECT_FALSE(forgets);
   EXPECT_FALSE(twice);
+  EXPECT_FALSE(unlabelled);
 }
 
 }  // namespace

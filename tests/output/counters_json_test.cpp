@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "output/counters_json.h"
 
@@ -70,7 +71,7 @@ TEST(CountersJson, EachFormInTableOrder) {
 // Every (non-repeat) counter of the program, by name.
 std::map<std::string, std::string> programCounters(std::vector<std::string>* duplicates) {
   std::map<std::string, std::string> rows;
-  forEachCounterTable(engine::EngineStats{}, process::Counters{}, [&](const auto& s, auto table) {
+  forEachCounterTable(engine::EngineStats{}, process::Counters{}, [&](const auto&, auto table) {
     for (const auto& d : table) {
       if (d.repeat) continue;
       std::ostringstream row;
@@ -93,7 +94,9 @@ std::map<std::string, std::string> programCounters(std::vector<std::string>* dup
         sep = ", then ";
         switch (e.json) {
           case core::JsonForm::Omit: break;
-          case core::JsonForm::Total: row << "`" << e.name << "`" << (e.family() ? " (sum)" : ""); break;
+          case core::JsonForm::Total:
+            row << "`" << e.name << "`" << (e.family() ? " (sum)" : "");
+            break;
           case core::JsonForm::Object: row << "`" << e.name << "` (object by label)"; break;
           case core::JsonForm::Keys: row << "`" << e.name << "_<" << e.label << ">`"; break;
         }
@@ -103,7 +106,6 @@ std::map<std::string, std::string> programCounters(std::vector<std::string>* dup
       row << " | " << d.help << " |";
       if (rows.count(std::string(d.name))) duplicates->push_back(std::string(d.name));
       rows[std::string(d.name)] = row.str();
-      (void)s;
     }
   });
   return rows;
@@ -112,7 +114,7 @@ std::map<std::string, std::string> programCounters(std::vector<std::string>* dup
 TEST(CountersJson, NamesAreUniqueSnakeCaseWithHelp) {
   std::vector<std::string> duplicates;
   const auto rows = programCounters(&duplicates);
-  EXPECT_TRUE(duplicates.empty()) << duplicates.front();
+  EXPECT_EQ(duplicates, std::vector<std::string>{});
   EXPECT_GT(rows.size(), 50u);
   forEachCounterTable(engine::EngineStats{}, process::Counters{}, [&](const auto&, auto table) {
     for (const auto& d : table) {
@@ -131,12 +133,44 @@ TEST(CountersJson, NamesAreUniqueSnakeCaseWithHelp) {
   });
 }
 
+// What a metrics writer would see: each series reads its own member, and the indexes kept
+// only for arithmetic (AppProto::Unknown, MatchKind::None) are no series at all.
+TEST(CountersJson, EverySeriesReadsItsMember) {
+  engine::EngineStats s;
+  s.capture.ourDropped = 3;
+  s.capture.oversize = 4;
+  s.dpi.hit(dpi::AppProto::Quic);
+  s.liveConnections = 9;
+  process::Counters p;
+  p.hits[static_cast<std::size_t>(process::MatchKind::Listener)] = 5;
+  p.hits[static_cast<std::size_t>(process::MatchKind::None)] = 77;
+  p.lastScanNs = 6;
+  std::map<std::string, std::uint64_t> series;
+  forEachCounterTable(s, p, [&](const auto& values, auto table) {
+    core::forEachSeries(values, table, [&](const auto& d, std::string_view label, std::uint64_t v) {
+      const std::string key = std::string(d.name) + "{" + std::string(label) + "}";
+      EXPECT_EQ(series.count(key), 0u) << key;
+      series[key] = v;
+    });
+  });
+  EXPECT_EQ(series.at("packets_dropped_ours{ring_full}"), 3u);
+  EXPECT_EQ(series.at("packets_dropped_ours{oversize}"), 4u);
+  EXPECT_EQ(series.at("dpi_hits{QUIC}"), 1u);
+  EXPECT_EQ(series.at("connections_live{}"), 9u);
+  EXPECT_EQ(series.at("process_hits{listener}"), 5u);
+  EXPECT_EQ(series.at("process_scan_ms_last{}"), 6u);
+  EXPECT_EQ(series.count("dpi_hits{}"), 0u);
+  EXPECT_EQ(series.count("process_hits{none}"), 0u);
+  EXPECT_EQ(series.count("process_hits{}"), 0u);  // the repeat is no series of its own
+}
+
 // docs/counters.md holds the list made from the tables between two markers; with
 // RUSTNET_UPDATE_DOCS=1 this test rewrites it.
 TEST(CountersJson, DocsListEveryCounterAsDeclared) {
   std::vector<std::string> duplicates;
   const auto rows = programCounters(&duplicates);
-  std::string list = "| Name | Kind | Labels | In the summary line | Help |\n|---|---|---|---|---|\n";
+  std::string list =
+      "| Name | Kind | Labels | In the summary line | Help |\n|---|---|---|---|---|\n";
   forEachCounterTable(engine::EngineStats{}, process::Counters{}, [&](const auto&, auto table) {
     for (const auto& d : table) {
       if (!d.repeat) list += rows.at(std::string(d.name)) + "\n";
@@ -148,7 +182,8 @@ TEST(CountersJson, DocsListEveryCounterAsDeclared) {
   std::stringstream text;
   text << in.rdbuf();
   std::string doc = text.str();
-  constexpr std::string_view kBegin = "<!-- counters:begin (made from the tables by tests/output/counters_json_test.cpp) -->\n";
+  constexpr std::string_view kBegin =
+      "<!-- counters:begin (made from the tables by tests/output/counters_json_test.cpp) -->\n";
   constexpr std::string_view kEnd = "<!-- counters:end -->";
   const auto b = doc.find(kBegin);
   const auto e = doc.find(kEnd);
