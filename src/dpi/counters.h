@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/counter_table.h"
 #include "dpi/protocol.h"
 #include "dpi/registry.h"
 
@@ -31,7 +32,7 @@ enum class Cap : std::uint8_t {
   Count,  // keep last
 };
 inline constexpr std::size_t kCapCount = static_cast<std::size_t>(Cap::Count);
-// snake_case names for JSON and logs, in the order of Cap.
+// snake_case names for JSON, logs and metrics, in the order of Cap.
 inline constexpr std::array<std::string_view, kCapCount> kCapNames = {
     "inspected_packets", "probe_packets",    "http_header_bytes", "dns_pointer_hops",
     "dns_name_bytes",    "dns_answers",      "dns_tcp_bytes",     "ssh_banner_bytes",
@@ -64,7 +65,49 @@ struct Counters {
   [[nodiscard]] std::uint64_t capHits(Cap c) const {
     return capsHit[static_cast<std::size_t>(c)];
   }
-  Counters& operator+=(const Counters& o);
+  Counters& operator+=(const Counters& o);  // by kCounters
 };
+
+// The label of hits[i]: the name of the registry's i-th protocol; empty (left out) past them.
+inline std::string_view hitLabel(std::size_t i) {
+  const auto all = protocols();
+  return i < all.size() ? all[i]->name : std::string_view();
+}
+
+inline constexpr auto kCounters = std::to_array<core::CounterDef<Counters>>({
+    {.name = "dpi_connections_inspected",
+     .help = "Connections whose payloads DPI started looking at.",
+     .slots = core::counterSlots<&Counters::inspectors>()},
+    {.name = "dpi_packets_inspected",
+     .help = "Payload packets given to the inspectors.",
+     .slots = core::counterSlots<&Counters::packetsInspected>()},
+    {.name = "dpi_bytes_inspected",
+     .help = "Payload bytes given to the inspectors.",
+     .json = core::JsonForm::Omit,
+     .slots = core::counterSlots<&Counters::bytesInspected>()},
+    {.name = "dpi_unidentified",
+     .help = "Inspections that ended without recognising a protocol.",
+     .slots = core::counterSlots<&Counters::unidentified>()},
+    {.name = "dpi_not_mine",
+     .help = "Analyzers that withdrew after winning the probe.",
+     .json = core::JsonForm::Omit,
+     .slots = core::counterSlots<&Counters::notMine>()},
+    {.name = "dpi_malformed",
+     .help = "Inspections ended by input broken in the middle of a protocol.",
+     .slots = core::counterSlots<&Counters::malformed>()},
+    {.name = "dpi_hits",
+     .help = "Connections identified, by application protocol.",
+     .json = core::JsonForm::Object,
+     .slots = core::counterSlots<&Counters::hits>(),
+     .label = "protocol",
+     .labelOf = hitLabel},
+    {.name = "dpi_caps_hit",
+     .help = "Times a named cap on hostile input was reached (docs/dpi.md lists the caps).",
+     .json = core::JsonForm::Object,
+     .slots = core::counterSlots<&Counters::capsHit>(),
+     .label = "cap",
+     .labelOf = [](std::size_t i) { return kCapNames[i]; }},
+});
+static_assert(core::countsEveryMember<Counters>(kCounters));
 
 }  // namespace rustnet::dpi

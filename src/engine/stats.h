@@ -1,7 +1,10 @@
 #pragma once
-// Run counters, summed over the capture thread and every worker.
+// Run counters, summed over the capture thread and every worker. Each struct's table
+// (core/counter_table.h) names its counters; its order is the summary line's.
+#include <array>
 #include <cstdint>
 
+#include "core/counter_table.h"
 #include "dpi/counters.h"
 #include "track/tracker.h"
 
@@ -14,17 +17,34 @@ struct DecodeCounters {
   std::uint64_t unsupported = 0;  // link type we cannot decode
   std::uint64_t malformed = 0;
   std::uint64_t bytes = 0;        // wire bytes of every frame seen by the workers
-
-  DecodeCounters& operator+=(const DecodeCounters& o) {
-    ok += o.ok;
-    fragments += o.fragments;
-    notIp += o.notIp;
-    unsupported += o.unsupported;
-    malformed += o.malformed;
-    bytes += o.bytes;
-    return *this;
-  }
 };
+
+inline constexpr auto kDecodeCounters = std::to_array<core::CounterDef<DecodeCounters>>({
+    {.name = "bytes_seen",
+     .help = "Wire bytes of every frame given to the workers.",
+     .slots = core::counterSlots<&DecodeCounters::bytes>()},
+    {.name = "packets_decoded",
+     .help = "Frames decoded down to their transport header.",
+     .slots = core::counterSlots<&DecodeCounters::ok>()},
+    {.name = "packets_malformed",
+     .help = "Frames cut short or inconsistent at some layer.",
+     .slots = core::counterSlots<&DecodeCounters::malformed>()},
+    {.name = "packets_fragments",
+     .help = "Non-first IP fragments: no ports, so counted and not tracked.",
+     .slots = core::counterSlots<&DecodeCounters::fragments>()},
+    {.name = "packets_not_ip",
+     .help = "Well-formed frames carrying neither IP nor ARP (LLDP, STP, other ethertypes).",
+     .slots = core::counterSlots<&DecodeCounters::notIp>()},
+    {.name = "packets_unsupported_link",
+     .help = "Frames of a link type rustnet cannot decode.",
+     .slots = core::counterSlots<&DecodeCounters::unsupported>()},
+});
+static_assert(core::countsEveryMember<DecodeCounters>(kDecodeCounters));
+
+inline DecodeCounters& operator+=(DecodeCounters& a, const DecodeCounters& b) {
+  core::addCounters(a, b, kDecodeCounters);
+  return a;
+}
 
 struct CaptureCounters {
   std::uint64_t seen = 0;           // frames read from the source
@@ -34,6 +54,30 @@ struct CaptureCounters {
   std::uint64_t oversize = 0;       // frames larger than a ring record (dropped, counted)
 };
 
+// Series of packets_dropped_ours, in the order of its members.
+inline constexpr std::array<std::string_view, 2> kOurDropReasons = {"ring_full", "oversize"};
+
+// The summary line writes packets_seen (the first entry) before the decode counters and the
+// drops after them (events.cpp).
+inline constexpr auto kCaptureCounters = std::to_array<core::CounterDef<CaptureCounters>>({
+    {.name = "packets_seen",
+     .help = "Frames read from the interface or file.",
+     .slots = core::counterSlots<&CaptureCounters::seen>()},
+    {.name = "packets_dropped_kernel",
+     .help = "Frames the kernel dropped because its capture buffer was full (live).",
+     .slots = core::counterSlots<&CaptureCounters::kernelDropped>()},
+    {.name = "packets_dropped_interface",
+     .help = "Frames the interface or its driver dropped (live).",
+     .slots = core::counterSlots<&CaptureCounters::ifaceDropped>()},
+    {.name = "packets_dropped_ours",
+     .help = "Frames rustnet dropped: a worker's ring was full (live only; a file waits "
+             "instead), or a frame was larger than a ring record.",
+     .slots = core::counterSlots<&CaptureCounters::ourDropped, &CaptureCounters::oversize>(),
+     .label = "reason",
+     .labelOf = [](std::size_t i) { return kOurDropReasons[i]; }},
+});
+static_assert(core::countsEveryMember<CaptureCounters>(kCaptureCounters));
+
 struct EngineStats {
   CaptureCounters capture;
   DecodeCounters decode;
@@ -42,5 +86,18 @@ struct EngineStats {
   std::uint64_t liveConnections = 0;
 };
 
+// EngineStats' own counter (its other members have their tables above and beside their
+// structs).
+inline constexpr auto kEngineCounters = std::to_array<core::CounterDef<EngineStats>>({
+    {.name = "connections_live",
+     .help = "Connections in the tables at the snapshot.",
+     .kind = core::CounterKind::Gauge,
+     .json = core::JsonForm::Omit,
+     .slots = core::counterSlots<&EngineStats::liveConnections>()},
+});
+static_assert(sizeof(EngineStats) == sizeof(CaptureCounters) + sizeof(DecodeCounters) +
+                                         sizeof(track::TrackerCounters) + sizeof(dpi::Counters) +
+                                         kEngineCounters.size() * sizeof(std::uint64_t),
+              "a new EngineStats member needs a table");
 
 }  // namespace rustnet::engine

@@ -53,22 +53,4 @@ void appendDpiFields(JsonLine& j, const dpi::Facts& f) {
   for (const auto& block : f.blocks()) block->describe(fields);
 }
 
-void appendDpiCounters(JsonLine& j, const dpi::Counters& c) {
-  j.num("dpi_connections_inspected", c.inspectors)
-      .num("dpi_packets_inspected", c.packetsInspected)
-      .num("dpi_unidentified", c.unidentified)
-      .num("dpi_malformed", c.malformed);
-  JsonLine hits;
-  const auto protocols = dpi::protocols();
-  for (std::size_t i = 0; i < protocols.size(); ++i) hits.num(JsonKey(protocols[i]->name), c.hits[i]);
-  std::string h = hits.finish();
-  h.pop_back();  // finish() ends the line
-  j.raw("dpi_hits", h);
-  JsonLine caps;
-  for (std::size_t i = 0; i < dpi::kCapCount; ++i) caps.num(dpi::kCapNames[i], c.capsHit[i]);
-  std::string k = caps.finish();
-  k.pop_back();
-  j.raw("dpi_caps_hit", k);
-}
-
 }  // namespace rustnet::output

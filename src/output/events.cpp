@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/flow_key.h"
+#include "output/counters_json.h"
 #include "output/dpi_json.h"
 #include "output/json_line.h"
 
@@ -73,46 +74,19 @@ std::string formatSummary(const engine::EngineStats& s, const RunInfo& run) {
   j.time("timestamp", run.ended)
       .str("event", "summary")
       .str(run.live ? JsonKey("interface") : JsonKey("file"), run.source)
-      .num("elapsed_secs", (run.finished - run.started).secondsF())
-      .num("packets_seen", s.capture.seen)
-      .num("bytes_seen", s.decode.bytes)
-      .num("packets_decoded", s.decode.ok)
-      .num("packets_malformed", s.decode.malformed)
-      .num("packets_fragments", s.decode.fragments)
-      .num("packets_not_ip", s.decode.notIp)
-      .num("packets_unsupported_link", s.decode.unsupported)
-      .num("packets_dropped_kernel", s.capture.kernelDropped)
-      .num("packets_dropped_interface", s.capture.ifaceDropped)
-      .num("packets_dropped_ours", s.capture.ourDropped + s.capture.oversize)
-      .num("packets_ignored_loopback", s.tracker.ignoredLoopback)
-      .num("connections_created", s.tracker.created)
-      .num("connections_closed", s.tracker.closed)
-      .num("connections_expired", s.tracker.expired)
-      .num("connections_evicted", s.tracker.evicted)
-      .num("connections_forced_end", s.tracker.forcedEnd)
-      .num("connections_reused", s.tracker.tcpReused)
-      .num("tcp_retransmissions", s.tracker.retransmissions);
-  appendDpiCounters(j, s.dpi);
+      .num("elapsed_secs", (run.finished - run.started).secondsF());
+  // packets_seen, then what decoding made of the frames, then the drops (the order the
+  // summary line has always had).
+  const core::CounterTable<engine::CaptureCounters> capture(engine::kCaptureCounters);
+  appendCounters(j, s.capture, capture.first(1));
+  appendCounters(j, s.decode, engine::kDecodeCounters);
+  appendCounters(j, s.capture, capture.subspan(1));
+  appendCounters(j, s.tracker, track::kTrackerCounters);
+  appendCounters(j, s.dpi, dpi::kCounters);
+  appendCounters(j, s, engine::kEngineCounters);
   j.str("process_method", run.processMethod);
   if (!run.processFallback.empty()) j.str("process_fallback_reason", run.processFallback);
-  if (run.process) {
-    const process::Counters& p = *run.process;
-    std::uint64_t hits = 0;
-    for (std::size_t k = 0; k < p.hits.size(); ++k) {
-      const auto kind = static_cast<process::MatchKind>(k);
-      if (kind == process::MatchKind::None || kind == process::MatchKind::Ambiguous) continue;
-      hits += p.hits[k];
-      j.num(JsonKey(fmt::format("process_hits_{}", process::matchKindName(kind))), p.hits[k]);
-    }
-    j.num("process_lookups", p.lookups)
-        .num("process_hits", hits)
-        .num("process_misses", p.misses)
-        .num("process_ambiguous", p.ambiguous)
-        .num("process_requests_dropped", p.requestsDropped)
-        .num("process_refreshes", p.refreshes)
-        .num("process_scan_ms_total", static_cast<double>(p.totalScanNs) / 1e6)
-        .num("process_scan_ms_max", static_cast<double>(p.maxScanNs) / 1e6);
-  }
+  if (run.process) appendCounters(j, *run.process, process::kCounters);
   if (run.connectionsFilteredOut) j.num("connections_filtered_out", *run.connectionsFilteredOut);
   if (run.outputEventsDropped != 0) j.num("output_events_dropped", run.outputEventsDropped);
   if (!run.outputFailed.empty()) j.str("output_failed", run.outputFailed);

@@ -42,6 +42,13 @@ std::string_view matchKindName(MatchKind k) {
   return "none";
 }
 
+std::string_view hitLabel(std::size_t i) {
+  if (i >= kMatchKindCount) return {};
+  const auto kind = static_cast<MatchKind>(i);
+  if (kind == MatchKind::None || kind == MatchKind::Ambiguous) return {};
+  return matchKindName(kind);
+}
+
 std::string_view methodName(Method m) {
   switch (m) {
     case Method::Ebpf: return "ebpf";

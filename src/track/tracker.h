@@ -2,12 +2,14 @@
 // The per-shard connection tracker: turns decoded packets into connections, runs the
 // per-protocol state machines, expires idle connections and enforces the table bound.
 // One Tracker belongs to one worker thread; nothing here is shared or locked.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <vector>
 
+#include "core/counter_table.h"
 #include "core/ip_addr.h"
 #include "core/time.h"
 #include "decode/packet.h"
@@ -46,23 +48,53 @@ struct TrackerCounters {
   std::uint64_t forcedEnd = 0;      // EndReason::ForcedEnd
   std::uint64_t tcpReused = 0;      // a SYN on a closed tuple started a new connection
   std::uint64_t retransmissions = 0;
-
-  // Sums shards; kept beside the fields so that a new counter is not forgotten.
-  TrackerCounters& operator+=(const TrackerCounters& o) {
-    packets += o.packets;
-    tracked += o.tracked;
-    ignoredLoopback += o.ignoredLoopback;
-    untracked += o.untracked;
-    created += o.created;
-    closed += o.closed;
-    expired += o.expired;
-    evicted += o.evicted;
-    forcedEnd += o.forcedEnd;
-    tcpReused += o.tcpReused;
-    retransmissions += o.retransmissions;
-    return *this;
-  }
 };
+
+inline constexpr auto kTrackerCounters = std::to_array<core::CounterDef<TrackerCounters>>({
+    {.name = "tracker_packets",
+     .help = "Packets given to the connection tracker, whatever their decode status.",
+     .json = core::JsonForm::Omit,
+     .slots = core::counterSlots<&TrackerCounters::packets>()},
+    {.name = "packets_tracked",
+     .help = "Packets that updated a connection.",
+     .json = core::JsonForm::Omit,
+     .slots = core::counterSlots<&TrackerCounters::tracked>()},
+    {.name = "packets_ignored_loopback",
+     .help = "Packets with both ends on loopback, counted and not tracked (--no-localhost).",
+     .slots = core::counterSlots<&TrackerCounters::ignoredLoopback>()},
+    {.name = "packets_untracked",
+     .help = "Decoded packets that cannot be tracked (non-first fragments, ...).",
+     .json = core::JsonForm::Omit,
+     .slots = core::counterSlots<&TrackerCounters::untracked>()},
+    {.name = "connections_created",
+     .help = "Connections that entered the table.",
+     .slots = core::counterSlots<&TrackerCounters::created>()},
+    {.name = "connections_closed",
+     .help = "Connections that left the table closed by their protocol.",
+     .slots = core::counterSlots<&TrackerCounters::closed>()},
+    {.name = "connections_expired",
+     .help = "Connections that left the table after their idle timeout.",
+     .slots = core::counterSlots<&TrackerCounters::expired>()},
+    {.name = "connections_evicted",
+     .help = "Connections evicted (least recently active) to make room at the table bound.",
+     .slots = core::counterSlots<&TrackerCounters::evicted>()},
+    {.name = "connections_forced_end",
+     .help = "Connections still open when the run ended.",
+     .slots = core::counterSlots<&TrackerCounters::forcedEnd>()},
+    {.name = "connections_reused",
+     .help = "SYNs on a closed TCP tuple that started a new connection.",
+     .slots = core::counterSlots<&TrackerCounters::tcpReused>()},
+    {.name = "tcp_retransmissions",
+     .help = "TCP segments seen again (sequence numbers already covered).",
+     .slots = core::counterSlots<&TrackerCounters::retransmissions>()},
+});
+static_assert(core::countsEveryMember<TrackerCounters>(kTrackerCounters));
+
+// Sums shards.
+inline TrackerCounters& operator+=(TrackerCounters& a, const TrackerCounters& b) {
+  core::addCounters(a, b, kTrackerCounters);
+  return a;
+}
 
 // Receives connection events. Called synchronously on the worker thread; the Connection
 // reference is valid only during the call.

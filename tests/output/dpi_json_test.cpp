@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "output/counters_json.h"
 #include "dpi/http/http_facts.h"
 #include "dpi/tls/tls_facts.h"
 #include "dpi/dns/dns_facts.h"
@@ -100,7 +101,7 @@ TEST(DpiJson, CountersInTheSummary) {
   c.hit(&dpi::quic::kQuic);
   c.capHit(dpi::Cap::DnsPointerHops);
   JsonLine line;
-  appendDpiCounters(line, c);
+  appendCounters(line, c, dpi::kCounters);
   const json j = json::parse(line.finish());
   EXPECT_EQ(j.at("dpi_packets_inspected"), 12);
   EXPECT_EQ(j.at("dpi_hits").at("QUIC"), 1);

@@ -48,5 +48,48 @@ TEST(EventBytes, SummaryAsBefore) {
             std::string(R"({"timestamp":"2023-11-14T22:13:20.999999Z","event":"summary","file":"capture\\x1b.pcap","elapsed_secs":1.579999,"packets_seen":985200,"bytes_seen":1234567890,"packets_decoded":985000,"packets_malformed":0,"packets_fragments":0,"packets_not_ip":0,"packets_unsupported_link":0,"packets_dropped_kernel":0,"packets_dropped_interface":0,"packets_dropped_ours":0,"packets_ignored_loopback":0,"connections_created":74824,"connections_closed":0,"connections_expired":0,"connections_evicted":0,"connections_forced_end":0,"connections_reused":0,"tcp_retransmissions":0,"dpi_connections_inspected":0,"dpi_packets_inspected":4321,"dpi_unidentified":0,"dpi_malformed":0,"dpi_hits":{"HTTP":0,"HTTPS":1,"QUIC":0,"DNS":0,"mDNS":0,"LLMNR":0,"SSH":0,"SSDP":0},"dpi_caps_hit":{"inspected_packets":0,"probe_packets":0,"http_header_bytes":0,"dns_pointer_hops":1,"dns_name_bytes":0,"dns_answers":0,"dns_tcp_bytes":0,"ssh_banner_bytes":0,"ssh_kexinit_bytes":0,"ssh_name_list":0,"tls_handshake_bytes":0,"tls_reassembly_gaps":0,"quic_packets_per_datagram":0,"quic_crypto_bytes":0,"quic_decryptions":0,"dns_names":0},"process_method":"procfs","process_fallback_reason":"ebpf: not root","process_hits_exact":7,"process_hits_exact_reversed":0,"process_hits_listener":0,"process_hits_unconnected_udp":0,"process_lookups":10,"process_hits":7,"process_misses":3,"process_ambiguous":0,"process_requests_dropped":0,"process_refreshes":0,"process_scan_ms_total":12.345678,"process_scan_ms_max":0.000999,"source_error":"truncated \"file\""})") + "\n");
 }
 
+// Every counter with its own value, so that a counter written under another's key (or a
+// sum over the wrong members) shows. The expected line was written by formatSummary as it
+// was before the counter table (commit 62add4b).
+test::SampleSummary everyCounterSummary() {
+  test::SampleSummary s = test::sampleSummary();
+  std::uint64_t v = 1;
+  auto& c = s.stats.capture;
+  for (auto* m : {&c.seen, &c.kernelDropped, &c.ifaceDropped, &c.ourDropped, &c.oversize}) *m = v++;
+  auto& d = s.stats.decode;
+  for (auto* m : {&d.ok, &d.fragments, &d.notIp, &d.unsupported, &d.malformed, &d.bytes}) *m = v++;
+  auto& t = s.stats.tracker;
+  for (auto* m : {&t.packets, &t.tracked, &t.ignoredLoopback, &t.untracked, &t.created, &t.closed,
+                  &t.expired, &t.evicted, &t.forcedEnd, &t.tcpReused, &t.retransmissions}) {
+    *m = v++;
+  }
+  auto& p = s.stats.dpi;
+  for (auto* m : {&p.inspectors, &p.packetsInspected, &p.bytesInspected, &p.unidentified,
+                  &p.notMine, &p.malformed}) {
+    *m = v++;
+  }
+  for (auto& h : p.hits) h = v++;
+  for (auto& h : p.capsHit) h = v++;
+  s.stats.liveConnections = v++;
+  process::Counters& q = *s.run.process;
+  q.lookups = v++;
+  for (auto& h : q.hits) h = v++;
+  for (auto* m : {&q.misses, &q.ambiguous, &q.requestsDropped, &q.refreshes, &q.fullScans,
+                  &q.pidsRescanned, &q.pidsVanished, &q.sharedInodes, &q.sockets, &q.processes,
+                  &q.socketsTruncated, &q.processesTruncated, &q.socketSourceErrors,
+                  &q.cacheEvictions, &q.cachedResults, &q.resolvedFromEbpf, &q.ebpfEventsLost,
+                  &q.lastScanNs}) {
+    *m = v++;
+  }
+  q.maxScanNs = 1'500'000;
+  q.totalScanNs = 123'456'789'012;
+  return s;
+}
+
+TEST(EventBytes, SummaryWithEveryCounterAsBefore) {
+  const auto s = everyCounterSummary();
+  EXPECT_EQ(formatSummary(s.stats, s.run), std::string(R"({"timestamp":"2023-11-14T22:13:20.999999Z","event":"summary","file":"capture\\x1b.pcap","elapsed_secs":1.579999,"packets_seen":1,"bytes_seen":11,"packets_decoded":6,"packets_malformed":10,"packets_fragments":7,"packets_not_ip":8,"packets_unsupported_link":9,"packets_dropped_kernel":2,"packets_dropped_interface":3,"packets_dropped_ours":9,"packets_ignored_loopback":14,"connections_created":16,"connections_closed":17,"connections_expired":18,"connections_evicted":19,"connections_forced_end":20,"connections_reused":21,"tcp_retransmissions":22,"dpi_connections_inspected":23,"dpi_packets_inspected":24,"dpi_unidentified":26,"dpi_malformed":28,"dpi_hits":{"HTTP":30,"HTTPS":31,"QUIC":32,"DNS":33,"mDNS":34,"LLMNR":35,"SSH":36,"SSDP":37},"dpi_caps_hit":{"inspected_packets":38,"probe_packets":39,"http_header_bytes":40,"dns_pointer_hops":41,"dns_name_bytes":42,"dns_answers":43,"dns_tcp_bytes":44,"ssh_banner_bytes":45,"ssh_kexinit_bytes":46,"ssh_name_list":47,"tls_handshake_bytes":48,"tls_reassembly_gaps":49,"quic_packets_per_datagram":50,"quic_crypto_bytes":51,"quic_decryptions":52,"dns_names":53},"process_method":"procfs","process_fallback_reason":"ebpf: not root","process_hits_exact":57,"process_hits_exact_reversed":58,"process_hits_listener":59,"process_hits_unconnected_udp":60,"process_lookups":55,"process_hits":234,"process_misses":62,"process_ambiguous":63,"process_requests_dropped":64,"process_refreshes":65,"process_scan_ms_total":123456.789012,"process_scan_ms_max":1.5,"source_error":"truncated \"file\""})") + "\n");
+}
+
 }  // namespace
 }  // namespace rustnet::output
