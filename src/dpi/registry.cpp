@@ -12,6 +12,7 @@ namespace dns { extern const AnalyzerEntry kEntry; }
 namespace ssh { extern const AnalyzerEntry kEntry; }
 namespace tls { extern const AnalyzerEntry kEntry; }
 namespace quic { extern const AnalyzerEntry kEntry; }
+namespace stun { extern const AnalyzerEntry kEntry; }
 
 namespace {
 // Priority order for equal confidence, which is also the order protocols are listed in
@@ -23,6 +24,7 @@ constexpr auto kAnalyzers = std::to_array<const AnalyzerEntry*>({
     &dns::kEntry,
     &ssh::kEntry,
     &http::kSsdpEntry,
+    &stun::kEntry,
 });
 static_assert(kAnalyzers.size() <= kMaxAnalyzers);
 
