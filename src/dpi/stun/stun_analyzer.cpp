@@ -14,8 +14,8 @@
 namespace rustnet::dpi::stun {
 namespace {
 
-// TURN ChannelData (RFC 8656 §12.4): a channel number 0x4000-0x7fff (first bits 01) and a
-// length; over TCP its data is padded to 4 bytes. It shares the stream with STUN messages.
+// TURN ChannelData (RFC 8656 §12.4): a channel number 0x4000-0x4fff and a length; over TCP
+// its data is padded to 4 bytes. It shares the stream with STUN messages.
 constexpr std::size_t kChannelHeaderBytes = 4;
 
 std::size_t padded4(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
@@ -127,7 +127,7 @@ Verdict StunAnalyzer::tcp(TcpSide& side, core::Bytes data, Context& ctx) {
       side.buf.insert(side.buf.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
       data = data.subspan(n);
       if (side.buf.size() < need) break;
-      if (need == kChannelHeaderBytes && (side.buf[0] & 0xc0) == 0x40) {
+      if (need == kChannelHeaderBytes && (side.buf[0] & 0xf0) == 0x40) {
         if (ctx.facts.proto() != &kStun) return Verdict::NotMine;
         side.skip = padded4((std::size_t{side.buf[2]} << 8) | side.buf[3]);
         side.buf.clear();

@@ -102,8 +102,10 @@ ParseStatus parseMessage(core::Bytes bytes, bool classicAllowed, bool cut, Messa
     if (!len) return cut ? ParseStatus::Ok : ParseStatus::Malformed;
     const auto value = c.take(*len);
     if (!value) return cut ? ParseStatus::Ok : ParseStatus::Malformed;
-    // RFC 8489 pads every value to 4 bytes; RFC 3489 did not (its values were whole words).
-    if (!h->classic) c.skip(std::min<std::size_t>((4 - *len % 4) % 4, c.remaining()));
+    // RFC 8489 pads every value to 4 bytes. RFC 3489's values were whole words, so padding
+    // changes nothing for them, and it keeps the cookie-less messages of its successors'
+    // drafts (which padded) readable.
+    c.skip(std::min<std::size_t>((4 - *len % 4) % 4, c.remaining()));
     switch (*type) {
       case kAttrMappedAddress:
         if (!out.mapped.seen) out.mapped = readAddress(*value, nullptr);
