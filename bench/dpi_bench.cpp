@@ -18,6 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "dpi/http/http_facts.h"
+#include "dpi/tls/tls_facts.h"
+#include "dpi/dns/dns_facts.h"
+#include "dpi/ssh/ssh_facts.h"
+#include "dpi/quic/quic_facts.h"
 #include "dpi/counters.h"
 #include "dpi/facts.h"
 #include "dpi/inspector.h"
@@ -72,7 +77,7 @@ struct Fed {
   std::size_t after = 0;
   std::size_t factsKept = 0;
   bool finished = false;
-  dpi::AppProto proto = dpi::AppProto::Unknown;
+  dpi::AppProto proto = nullptr;
 };
 
 // One connection's inspection, as the tracker runs it.
@@ -248,12 +253,12 @@ Conversation quicInitial() {
   return {{dpi::Transport::Udp, 40000, 443, true}, {{Direction::Outbound, test::fromHex(test::vectors::kV1ClientPacket)}}};
 }
 
-void BM_Http(benchmark::State& s) { run(s, http(), dpi::AppProto::Http); }
-void BM_TlsWhole(benchmark::State& s) { run(s, tlsWhole(), dpi::AppProto::Tls); }
-void BM_TlsSplit4(benchmark::State& s) { run(s, tlsSplit(4), dpi::AppProto::Tls); }
-void BM_Dns(benchmark::State& s) { run(s, dns(), dpi::AppProto::Dns); }
-void BM_Ssh(benchmark::State& s) { run(s, ssh(), dpi::AppProto::Ssh); }
-void BM_QuicInitial(benchmark::State& s) { run(s, quicInitial(), dpi::AppProto::Quic); }
+void BM_Http(benchmark::State& s) { run(s, http(), &dpi::http::kHttp); }
+void BM_TlsWhole(benchmark::State& s) { run(s, tlsWhole(), &dpi::tls::kTls); }
+void BM_TlsSplit4(benchmark::State& s) { run(s, tlsSplit(4), &dpi::tls::kTls); }
+void BM_Dns(benchmark::State& s) { run(s, dns(), &dpi::dns::kDns); }
+void BM_Ssh(benchmark::State& s) { run(s, ssh(), &dpi::ssh::kSsh); }
+void BM_QuicInitial(benchmark::State& s) { run(s, quicInitial(), &dpi::quic::kQuic); }
 
 BENCHMARK(BM_Http);
 BENCHMARK(BM_TlsWhole);

@@ -8,6 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "dpi/http/http_facts.h"
+#include "dpi/tls/tls_facts.h"
+#include "dpi/dns/dns_facts.h"
 #include "output/events.h"
 
 namespace {
@@ -40,8 +43,8 @@ engine::ConnectionEvent tlsClose() {
   r.handshakeRttNs = 23'456'789;
   r.process = engine::ProcessInfo{4242, 1000, "firefox-esr", "/usr/lib/firefox-esr/firefox-esr", "exact"};
   auto f = std::make_shared<dpi::Facts>();
-  f->setProto(dpi::AppProto::Tls);
-  auto& t = f->tls();
+  f->setProto(&dpi::tls::kTls);
+  auto& t = f->get<dpi::TlsFacts>();
   t.sni = "github.com";
   t.alpn = {"h2", "http/1.1"};
   t.maxOfferedVersion = 0x0304;
@@ -59,8 +62,8 @@ engine::ConnectionEvent httpClose() {
   r.service = "http";
   r.handshakeRttNs = 1'250'000;
   auto f = std::make_shared<dpi::Facts>();
-  f->setProto(dpi::AppProto::Http);
-  auto& h = f->http();
+  f->setProto(&dpi::http::kHttp);
+  auto& h = f->get<dpi::HttpFacts>();
   h.method = "GET";
   h.host = "deb.debian.org";
   h.path = "/debian/dists/bookworm/InRelease";
@@ -79,8 +82,8 @@ engine::ConnectionEvent dnsClose() {
   r.sent = {1, 71};
   r.received = {1, 183};
   auto f = std::make_shared<dpi::Facts>();
-  f->setProto(dpi::AppProto::Dns);
-  auto& d = f->dns();
+  f->setProto(&dpi::dns::kDns);
+  auto& d = f->get<dpi::DnsFacts>();
   d.id = 0x5a17;
   d.qname = "www.wikipedia.org";
   d.qtype = 1;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dpi/tls/tls_facts.h"
 #include "engine/engine.h"
 #include "ui/controller.h"
 
@@ -26,9 +27,9 @@ std::shared_ptr<const engine::Snapshot> bigSnapshot() {
   std::vector<std::shared_ptr<const dpi::Facts>> facts;
   for (const char* sni : {"github.com", "www.google.com", "example.org", "cdn.example.net", "api.example.com"}) {
     auto f = std::make_shared<dpi::Facts>();
-    f->setProto(dpi::AppProto::Tls);
-    f->tls().sni = sni;
-    f->tls().alpn = {"h2", "http/1.1"};
+    f->setProto(&dpi::tls::kTls);
+    f->get<dpi::TlsFacts>().sni = sni;
+    f->get<dpi::TlsFacts>().alpn = {"h2", "http/1.1"};
     facts.push_back(std::move(f));
   }
   snap->rows.reserve(kConnections);

@@ -1,3 +1,4 @@
+#include "dpi/dns/dns_facts.h"
 #include "dpi/dns/dns_analyzer.h"
 
 #include <gtest/gtest.h>
@@ -67,10 +68,10 @@ Payload tcpFramed(const Payload& msg) {
   return w.data();
 }
 
-void expectExchange(const dpi::Facts& f, AppProto proto = AppProto::Dns) {
+void expectExchange(const dpi::Facts& f, AppProto proto = &dpi::dns::kDns) {
   ASSERT_EQ(f.proto(), proto);
-  ASSERT_NE(f.dns(), nullptr);
-  const auto& d = *f.dns();
+  ASSERT_NE(f.find<dpi::DnsFacts>(), nullptr);
+  const auto& d = *f.find<dpi::DnsFacts>();
   EXPECT_EQ(d.id, 0x1234);
   EXPECT_EQ(d.qname, "www.example.com");
   EXPECT_EQ(d.qtype, 1);
@@ -83,18 +84,18 @@ void expectExchange(const dpi::Facts& f, AppProto proto = AppProto::Dns) {
   EXPECT_EQ(d.answers[0].name, "cdn.example.com");
   EXPECT_EQ(d.answers[1].addr.toString(), "93.184.216.34");
   EXPECT_EQ(d.answers[2].addr.toString(), "2001:db8::1");
-  EXPECT_EQ(f.state(), AppState::DnsResponse);
+  EXPECT_EQ(f.state(), &dpi::dns::kResponse);
 }
 
 TEST(DnsAnalyzer, UdpQueryThenResponse) {
   Conversation c(udpFlow());
   c.send(out(query(0x1234, "www.example.com")));
-  EXPECT_EQ(c.facts().state(), AppState::DnsQuery);
+  EXPECT_EQ(c.facts().state(), &dpi::dns::kQuery);
   EXPECT_FALSE(c.inspector().finished());
   c.send(in(response(0x1234, "www.example.com")));
   expectExchange(c.facts());
   EXPECT_EQ(c.facts().summary(), "DNS (www.example.com)");
-  EXPECT_EQ(dpi::dnsTypeName(c.facts().dns()->qtype), "A");
+  EXPECT_EQ(dpi::dnsTypeName(c.facts().find<dpi::DnsFacts>()->qtype), "A");
 }
 
 TEST(DnsAnalyzer, LaterQuestionNamesAreCollectedUpToTheCap) {
@@ -103,16 +104,16 @@ TEST(DnsAnalyzer, LaterQuestionNamesAreCollectedUpToTheCap) {
   c.send(in(response(1, "_ipp._tcp.local")));
   c.send(out(query(2, "_scanner._tcp.local", 12)));
   c.send(out(query(3, "_ipp._tcp.local", 12)));  // already known
-  ASSERT_NE(std::as_const(c.facts()).dns(), nullptr);
-  const auto& d = *c.facts().dns();
+  ASSERT_NE(std::as_const(c.facts()).find<dpi::DnsFacts>(), nullptr);
+  const auto& d = *c.facts().find<dpi::DnsFacts>();
   EXPECT_EQ(d.qname, "_ipp._tcp.local");  // the first exchange stays the connection's
   EXPECT_EQ(d.names, (std::vector<std::string>{"_ipp._tcp.local", "_scanner._tcp.local"}));
-  EXPECT_EQ(c.facts().state(), AppState::DnsResponse);
+  EXPECT_EQ(c.facts().state(), &dpi::dns::kResponse);
   EXPECT_FALSE(c.inspector().finished());
   for (std::size_t i = 0; i < dpi::kMaxDnsNames + 2; ++i) {
     c.send(out(query(static_cast<std::uint16_t>(10 + i), "n" + std::to_string(i) + ".local")));
   }
-  EXPECT_EQ(c.facts().dns()->names.size(), dpi::kMaxDnsNames);
+  EXPECT_EQ(c.facts().find<dpi::DnsFacts>()->names.size(), dpi::kMaxDnsNames);
   EXPECT_EQ(c.counters().capHits(Cap::DnsNames), 1u);
   EXPECT_TRUE(c.inspector().finished());
   // Far more packets than kMaxInspectedPackets were watched: names are not an unfinished
@@ -123,28 +124,28 @@ TEST(DnsAnalyzer, LaterQuestionNamesAreCollectedUpToTheCap) {
 TEST(DnsAnalyzer, MdnsAndLlmnrAreNamedByPort) {
   Conversation m(udpFlow(5353, 5353));
   m.send(out(query(0x1234, "www.example.com")));
-  EXPECT_EQ(m.facts().proto(), AppProto::Mdns);
+  EXPECT_EQ(m.facts().proto(), &dpi::dns::kMdns);
   Conversation l(udpFlow(50000, 5355));
   l.send(out(query(7, "wpad")));
-  EXPECT_EQ(l.facts().proto(), AppProto::Llmnr);
+  EXPECT_EQ(l.facts().proto(), &dpi::dns::kLlmnr);
   EXPECT_EQ(l.facts().summary(), "LLMNR (wpad)");
 }
 
 TEST(DnsAnalyzer, ResponseWithoutItsQueryStillNamesTheQuestion) {
   Conversation c(udpFlow());
   c.send(in(response(0x1234, "www.example.com", 3)));
-  ASSERT_NE(c.facts().dns(), nullptr);
-  EXPECT_EQ(c.facts().dns()->qname, "www.example.com");
-  EXPECT_EQ(dpi::dnsRcodeName(c.facts().dns()->rcode), "NXDOMAIN");
-  EXPECT_EQ(c.facts().state(), AppState::DnsResponse);
+  ASSERT_NE(c.facts().find<dpi::DnsFacts>(), nullptr);
+  EXPECT_EQ(c.facts().find<dpi::DnsFacts>()->qname, "www.example.com");
+  EXPECT_EQ(dpi::dnsRcodeName(c.facts().find<dpi::DnsFacts>()->rcode), "NXDOMAIN");
+  EXPECT_EQ(c.facts().state(), &dpi::dns::kResponse);
 }
 
 TEST(DnsAnalyzer, ResponseToAnotherQueryIsNotTaken) {
   Conversation c(udpFlow());
   c.send(out(query(0x1234, "www.example.com")));
   c.send(in(response(0x9999, "www.example.com", 2)));
-  EXPECT_FALSE(c.facts().dns()->responseSeen);
-  EXPECT_EQ(c.facts().state(), AppState::DnsQuery);
+  EXPECT_FALSE(c.facts().find<dpi::DnsFacts>()->responseSeen);
+  EXPECT_EQ(c.facts().state(), &dpi::dns::kQuery);
   c.send(in(response(0x1234, "www.example.com")));
   expectExchange(c.facts());
 }
@@ -200,8 +201,8 @@ TEST(DnsAnalyzer, CompressionLoopIsMalformedNotAHang) {
   Conversation c(udpFlow());
   c.send(in(w.data()));
   EXPECT_EQ(c.counters().malformed, 1u);
-  ASSERT_NE(c.facts().dns(), nullptr);
-  EXPECT_EQ(c.facts().dns()->qname, "loop.example");
+  ASSERT_NE(c.facts().find<dpi::DnsFacts>(), nullptr);
+  EXPECT_EQ(c.facts().find<dpi::DnsFacts>()->qname, "loop.example");
   EXPECT_TRUE(c.inspector().finished());
 }
 
@@ -245,8 +246,8 @@ TEST(DnsAnalyzer, ShortPointerChainIsFollowed) {
 TEST(DnsAnalyzer, NamesKeepOddBytesRawAndAreEscapedWhenShown) {
   Conversation c(udpFlow());
   c.send(out(query(1, std::string("www.all\x04\x05yours.cn"))));
-  ASSERT_NE(c.facts().dns(), nullptr);
-  EXPECT_EQ(c.facts().dns()->qname, std::string("www.all\x04\x05yours.cn"));
+  ASSERT_NE(c.facts().find<dpi::DnsFacts>(), nullptr);
+  EXPECT_EQ(c.facts().find<dpi::DnsFacts>()->qname, std::string("www.all\x04\x05yours.cn"));
   EXPECT_EQ(c.facts().summary(), "DNS (www.all\\x04\\x05yours.cn)");
 }
 
@@ -257,9 +258,9 @@ TEST(DnsAnalyzer, NameLongerThan255BytesIsCappedAndCounted) {
   Conversation c(udpFlow());
   c.send(out(query(1, longName)));
   EXPECT_EQ(c.counters().capHits(Cap::DnsNameBytes), 1u);
-  ASSERT_NE(c.facts().dns(), nullptr);
-  EXPECT_FALSE(c.facts().dns()->qname.empty());
-  EXPECT_LE(c.facts().dns()->qname.size(), dpi::dns::kMaxDnsNameBytes);
+  ASSERT_NE(c.facts().find<dpi::DnsFacts>(), nullptr);
+  EXPECT_FALSE(c.facts().find<dpi::DnsFacts>()->qname.empty());
+  EXPECT_LE(c.facts().find<dpi::DnsFacts>()->qname.size(), dpi::dns::kMaxDnsNameBytes);
 }
 
 TEST(DnsAnalyzer, AnswersBeyondTheCapAreCountedNotKept) {
@@ -273,18 +274,18 @@ TEST(DnsAnalyzer, AnswersBeyondTheCapAreCountedNotKept) {
   }
   Conversation c(udpFlow());
   c.send(in(w.data()));
-  EXPECT_EQ(c.facts().dns()->answers.size(), dpi::kMaxDnsAnswers);
-  EXPECT_EQ(c.facts().dns()->answerCount, n);
+  EXPECT_EQ(c.facts().find<dpi::DnsFacts>()->answers.size(), dpi::kMaxDnsAnswers);
+  EXPECT_EQ(c.facts().find<dpi::DnsFacts>()->answerCount, n);
   EXPECT_EQ(c.counters().capHits(Cap::DnsAnswers), 1u);
 }
 
 TEST(DnsAnalyzer, StandardQueryOnAnOddPortIsRecognised) {
   Conversation c(udpFlow(65282, 65333));
   c.send(out(query(0x2a, "us.pool.ntp.org")));
-  EXPECT_EQ(c.facts().proto(), AppProto::Dns);
+  EXPECT_EQ(c.facts().proto(), &dpi::dns::kDns);
   Conversation other(udpFlow(40000, 40001));
   other.send(out(bytesOf("hello, this is not a DNS message at all")));
-  EXPECT_EQ(other.facts().proto(), AppProto::Unknown);
+  EXPECT_EQ(other.facts().proto(), nullptr);
 }
 
 TEST(DnsAnalyzer, ImplausibleHeaderOnPort53IsNotDns) {
@@ -292,7 +293,7 @@ TEST(DnsAnalyzer, ImplausibleHeaderOnPort53IsNotDns) {
   header(w, 1, 0x1800, 200, 0);  // opcode 3 and 200 questions in 12 bytes
   Conversation c(udpFlow());
   c.send(out(w.data()));
-  EXPECT_EQ(c.facts().proto(), AppProto::Unknown);
+  EXPECT_EQ(c.facts().proto(), nullptr);
 }
 
 TEST(DnsAnalyzer, EveryTruncationOfAResponseIsSafe) {
@@ -300,7 +301,7 @@ TEST(DnsAnalyzer, EveryTruncationOfAResponseIsSafe) {
   for (std::size_t n = 1; n < full.size(); ++n) {
     Conversation c(udpFlow());
     c.send(in(Payload(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n))));
-    if (c.facts().proto() == AppProto::Dns) {
+    if (c.facts().proto() == &dpi::dns::kDns) {
       EXPECT_TRUE(c.inspector().finished()) << n;
     }
   }

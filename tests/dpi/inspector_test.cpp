@@ -1,3 +1,8 @@
+#include "dpi/http/http_facts.h"
+#include "dpi/tls/tls_facts.h"
+#include "dpi/dns/dns_facts.h"
+#include "dpi/ssh/ssh_facts.h"
+#include "dpi/quic/quic_facts.h"
 #include "dpi/inspector.h"
 
 #include <gtest/gtest.h>
@@ -24,7 +29,7 @@ TEST(Inspector, UnknownTrafficIsGivenUpAfterTheProbeBound) {
     c.send(i % 2 == 0 ? out(bytesOf("\x01\x02 opaque")) : in(bytesOf("\x03 opaque")));
   }
   EXPECT_TRUE(c.inspector().finished());
-  EXPECT_EQ(c.facts().proto(), AppProto::Unknown);
+  EXPECT_EQ(c.facts().proto(), nullptr);
   EXPECT_EQ(c.counters().capHits(Cap::ProbePackets), 1u);
   EXPECT_EQ(c.counters().unidentified, 1u);
   EXPECT_EQ(c.counters().inspectors, 1u);
@@ -42,18 +47,18 @@ TEST(Inspector, UnfinishedAnalyzerStopsAfterTheInspectedPacketBound) {
   }
   EXPECT_TRUE(c.inspector().finished());
   EXPECT_EQ(c.counters().capHits(Cap::InspectedPackets), 1u);
-  ASSERT_NE(c.facts().http(), nullptr);
-  EXPECT_EQ(c.facts().http()->host, "up.example");
+  ASSERT_NE(c.facts().find<dpi::HttpFacts>(), nullptr);
+  EXPECT_EQ(c.facts().find<dpi::HttpFacts>()->host, "up.example");
 }
 
 TEST(Inspector, FeedReportsChangesOfProtocolAndState) {
   Conversation c(udpFlow());
   const Payload q = {0x00, 0x01, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1};
   EXPECT_TRUE(c.send(dpi::Direction::Outbound, q));
-  EXPECT_EQ(c.facts().state(), AppState::DnsQuery);
+  EXPECT_EQ(c.facts().state(), &dpi::dns::kQuery);
   // The same query again changes nothing.
   EXPECT_FALSE(c.send(dpi::Direction::Outbound, q));
-  EXPECT_EQ(c.counters().hitsFor(AppProto::Dns), 1u);
+  EXPECT_EQ(c.counters().hitsFor(&dpi::dns::kDns), 1u);
 }
 
 TEST(Inspector, SharedFactsAreCopiedBeforeTheyChange) {
@@ -69,12 +74,12 @@ TEST(Inspector, SharedFactsAreCopiedBeforeTheyChange) {
   // The response changes the facts: the record keeps what it was given.
   c.send(dpi::Direction::Inbound, response);
   EXPECT_NE(early.get(), &c.facts());
-  EXPECT_EQ(early->state(), AppState::DnsQuery);
-  ASSERT_NE(early->dns(), nullptr);
-  EXPECT_FALSE(early->dns()->responseSeen);
-  EXPECT_EQ(c.facts().state(), AppState::DnsResponse);
-  ASSERT_NE(c.facts().dns(), nullptr);
-  EXPECT_TRUE(c.facts().dns()->responseSeen);
+  EXPECT_EQ(early->state(), &dpi::dns::kQuery);
+  ASSERT_NE(early->find<dpi::DnsFacts>(), nullptr);
+  EXPECT_FALSE(early->find<dpi::DnsFacts>()->responseSeen);
+  EXPECT_EQ(c.facts().state(), &dpi::dns::kResponse);
+  ASSERT_NE(c.facts().find<dpi::DnsFacts>(), nullptr);
+  EXPECT_TRUE(c.facts().find<dpi::DnsFacts>()->responseSeen);
   // Held by the inspector alone, they are written in place.
   if (dpi::kFactsCopiedOnEveryFeed) GTEST_SKIP() << "ThreadSanitizer build: every feed copies";
   const dpi::Facts* sole = &c.facts();
@@ -86,7 +91,7 @@ TEST(Inspector, ContentBeatsPort) {
   // An HTTP request on port 53 over TCP is HTTP.
   Conversation c(tcpFlow(40000, 53));
   c.send(out(bytesOf("GET / HTTP/1.1\r\nHost: h\r\n\r\n")));
-  EXPECT_EQ(c.facts().proto(), AppProto::Http);
+  EXPECT_EQ(c.facts().proto(), &dpi::http::kHttp);
 }
 
 TEST(Inspector, RegistryEntriesAreNamedAndUnique) {
@@ -103,47 +108,47 @@ TEST(Inspector, RegistryEntriesAreNamedAndUnique) {
 
 TEST(Facts, ProtocolIsKeptOnceKnown) {
   dpi::Facts f;
-  EXPECT_TRUE(f.setProto(AppProto::Http));
-  EXPECT_FALSE(f.setProto(AppProto::Ssh));
-  EXPECT_EQ(f.proto(), AppProto::Http);
+  EXPECT_TRUE(f.setProto(&dpi::http::kHttp));
+  EXPECT_FALSE(f.setProto(&dpi::ssh::kSsh));
+  EXPECT_EQ(f.proto(), &dpi::http::kHttp);
   f.openTunnel();
-  EXPECT_TRUE(f.setProto(AppProto::Tls));
-  EXPECT_FALSE(f.setProto(AppProto::Ssh));  // a tunnel is replaced once
+  EXPECT_TRUE(f.setProto(&dpi::tls::kTls));
+  EXPECT_FALSE(f.setProto(&dpi::ssh::kSsh));  // a tunnel is replaced once
 }
 
 TEST(Facts, StatesMoveForwardWithinTheirProtocol) {
   dpi::Facts f;
-  EXPECT_FALSE(f.advanceState(AppState::None));
-  EXPECT_TRUE(f.advanceState(AppState::QuicInitial));
-  EXPECT_TRUE(f.advanceState(AppState::QuicConnected));
-  EXPECT_FALSE(f.advanceState(AppState::QuicHandshake));
-  EXPECT_FALSE(f.advanceState(AppState::DnsQuery));
-  EXPECT_TRUE(f.advanceState(AppState::QuicClosed));
+  EXPECT_FALSE(f.advanceState(nullptr));
+  EXPECT_TRUE(f.advanceState(&dpi::quic::kInitial));
+  EXPECT_TRUE(f.advanceState(&dpi::quic::kConnected));
+  EXPECT_FALSE(f.advanceState(&dpi::quic::kHandshake));
+  EXPECT_FALSE(f.advanceState(&dpi::dns::kQuery));
+  EXPECT_TRUE(f.advanceState(&dpi::quic::kClosed));
   EXPECT_EQ(dpi::appStateName(f.state()), "QUIC_CLOSED");
 }
 
 TEST(Facts, CopiesAreDeep) {
   dpi::Facts f;
-  f.setProto(AppProto::Tls);
-  f.tls().sni = "a.example";
+  f.setProto(&dpi::tls::kTls);
+  f.get<dpi::TlsFacts>().sni = "a.example";
   f.setIdleTimeoutHint(core::Duration::seconds(30));
   dpi::Facts g = f;
-  f.tls().sni = "b.example";
+  f.get<dpi::TlsFacts>().sni = "b.example";
   const dpi::Facts& cg = g;  // the const accessors read; the others create
-  ASSERT_NE(cg.tls(), nullptr);
-  EXPECT_EQ(cg.tls()->sni, "a.example");
+  ASSERT_NE(cg.find<dpi::TlsFacts>(), nullptr);
+  EXPECT_EQ(cg.find<dpi::TlsFacts>()->sni, "a.example");
   EXPECT_EQ(g.idleTimeoutHint(), core::Duration::seconds(30));
   EXPECT_EQ(g.summary(), "HTTPS (a.example)");
   dpi::Facts h;
   h = g;
   EXPECT_EQ(h.domain(), "a.example");
-  EXPECT_EQ(std::as_const(h).http(), nullptr);
+  EXPECT_EQ(std::as_const(h).find<dpi::HttpFacts>(), nullptr);
 }
 
 TEST(Facts, NamesForDisplay) {
-  EXPECT_EQ(dpi::appProtoName(AppProto::Tls), "HTTPS");
-  EXPECT_EQ(dpi::appProtoName(AppProto::Unknown), "");
-  EXPECT_EQ(dpi::appStateName(AppState::SshKeyExchange), "KEYEXCHANGE");
+  EXPECT_EQ(dpi::appProtoName(&dpi::tls::kTls), "HTTPS");
+  EXPECT_EQ(dpi::appProtoName(nullptr), "");
+  EXPECT_EQ(dpi::appStateName(&dpi::ssh::kKeyExchange), "KEYEXCHANGE");
   EXPECT_EQ(dpi::tlsVersionName(0x0304), "TLS1.3");
   EXPECT_EQ(dpi::tlsVersionName(0x7f1c), "0x7f1c");
   EXPECT_EQ(dpi::dnsTypeName(28), "AAAA");
@@ -151,19 +156,19 @@ TEST(Facts, NamesForDisplay) {
   dpi::Facts none;
   EXPECT_EQ(none.summary(), "");
   dpi::Facts quic;
-  quic.setProto(AppProto::Quic);
+  quic.setProto(&dpi::quic::kQuic);
   EXPECT_EQ(quic.summary(), "QUIC");
 }
 
 TEST(Counters, SumAcrossWorkers) {
   dpi::Counters a;
   dpi::Counters b;
-  a.hit(AppProto::Dns);
-  b.hit(AppProto::Dns);
+  a.hit(&dpi::dns::kDns);
+  b.hit(&dpi::dns::kDns);
   b.capHit(Cap::DnsPointerHops);
   b.malformed = 2;
   a += b;
-  EXPECT_EQ(a.hitsFor(AppProto::Dns), 2u);
+  EXPECT_EQ(a.hitsFor(&dpi::dns::kDns), 2u);
   EXPECT_EQ(a.capHits(Cap::DnsPointerHops), 1u);
   EXPECT_EQ(a.malformed, 2u);
   EXPECT_EQ(dpi::capName(Cap::DnsPointerHops), "dns_pointer_hops");

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "dpi/quic/quic_facts.h"
 #include "dpi/inspector.h"
 #include "dpi/quic/quic_analyzer.h"
 #include "flow_replay.h"
@@ -40,7 +41,7 @@ struct Session {
     t = t + core::Duration::millis(10);
     return in.feed(core::Bytes(d), dir, 0, t, counters);
   }
-  const QuicFacts& quic() const { return *in.facts().quic(); }
+  const QuicFacts& quic() const { return *in.facts().find<dpi::QuicFacts>(); }
 };
 
 InitialKeys keysFor(const ByteVec& dcid, std::uint32_t version = 1) {
@@ -89,7 +90,7 @@ ByteVec serverPacket(const InitialKeys& k, PacketType type, const ByteVec& frame
 }
 
 void expectHello(const Session& s, const std::string& sni) {
-  ASSERT_EQ(s.in.facts().proto(), AppProto::Quic);
+  ASSERT_EQ(s.in.facts().proto(), &dpi::quic::kQuic);
   EXPECT_EQ(s.quic().sni, sni);
   EXPECT_EQ(s.quic().alpn, std::vector<std::string>{"h3"});
   EXPECT_EQ(s.quic().maxIdleTimeoutMs, 10000u);
@@ -100,8 +101,8 @@ TEST(QuicAnalyzer, RfcClientInitials) {
   for (const auto* packet : {vec::kV1ClientPacket, vec::kV2ClientPacket}) {
     Session s;
     EXPECT_TRUE(s.client(fromHex(packet)));
-    ASSERT_EQ(s.in.facts().proto(), AppProto::Quic);
-    EXPECT_EQ(s.in.facts().state(), AppState::QuicInitial);
+    ASSERT_EQ(s.in.facts().proto(), &dpi::quic::kQuic);
+    EXPECT_EQ(s.in.facts().state(), &dpi::quic::kInitial);
     EXPECT_EQ(s.quic().sni, "example.com");
     EXPECT_EQ(s.quic().alpn, std::vector<std::string>{"alpn"});
     EXPECT_EQ(s.quic().maxIdleTimeoutMs, 30000u);
@@ -115,7 +116,7 @@ TEST(QuicAnalyzer, RfcServerInitialAfterClientInitial) {
   Session s;
   s.client(fromHex(vec::kV1ClientPacket));
   s.server(fromHex(vec::kV1ServerPacket));
-  EXPECT_EQ(s.in.facts().state(), AppState::QuicInitial);
+  EXPECT_EQ(s.in.facts().state(), &dpi::quic::kInitial);
   EXPECT_FALSE(s.quic().closed);
 }
 
@@ -183,20 +184,20 @@ TEST(QuicAnalyzer, StatesGoForwardToConnected) {
   const auto k = keysFor(kDcid);
   Session s;
   s.client(clientInitial(k, test::cryptoFrame(0, clientHelloStream("state.example")), 0));
-  EXPECT_EQ(s.in.facts().state(), AppState::QuicInitial);
+  EXPECT_EQ(s.in.facts().state(), &dpi::quic::kInitial);
   // Server: Initial (ACK) coalesced with a Handshake packet.
   s.server(test::concat({serverPacket(k, PacketType::Initial, test::ackFrame(0), 0),
                          serverPacket(k, PacketType::Handshake, ByteVec(40, 0), 0)}));
-  EXPECT_EQ(s.in.facts().state(), AppState::QuicHandshake);
+  EXPECT_EQ(s.in.facts().state(), &dpi::quic::kHandshake);
   s.client(test::shortPacket(kServerCid, 50));
-  EXPECT_EQ(s.in.facts().state(), AppState::QuicHandshake);
+  EXPECT_EQ(s.in.facts().state(), &dpi::quic::kHandshake);
   EXPECT_FALSE(s.in.finished());
   s.server(test::shortPacket(kScid, 50));
-  EXPECT_EQ(s.in.facts().state(), AppState::QuicConnected);
+  EXPECT_EQ(s.in.facts().state(), &dpi::quic::kConnected);
   EXPECT_TRUE(s.in.finished());  // nothing more to learn from encrypted packets
   // A client Initial arriving late cannot move the state back.
   EXPECT_FALSE(s.client(clientInitial(k, ByteVec{0x01}, 3)));
-  EXPECT_EQ(s.in.facts().state(), AppState::QuicConnected);
+  EXPECT_EQ(s.in.facts().state(), &dpi::quic::kConnected);
 }
 
 TEST(QuicAnalyzer, ClientHelloTailAfterTheServerAnsweredKeepsTheFirstKeys) {
@@ -210,7 +211,7 @@ TEST(QuicAnalyzer, ClientHelloTailAfterTheServerAnsweredKeepsTheFirstKeys) {
   s.client(clientInitial(k, test::cryptoFrame(mid, slice(ch, mid, ch.size())), 1, kServerCid));
   expectHello(s, "tail.example");
   s.server(serverPacket(k, PacketType::Initial, test::connectionCloseFrame(0x0a), 1));
-  EXPECT_EQ(s.in.facts().state(), AppState::QuicDraining);
+  EXPECT_EQ(s.in.facts().state(), &dpi::quic::kDraining);
 }
 
 TEST(QuicAnalyzer, ConnectionCloseInServerInitialThenClient) {
@@ -219,14 +220,14 @@ TEST(QuicAnalyzer, ConnectionCloseInServerInitialThenClient) {
   s.client(clientInitial(k, test::cryptoFrame(0, clientHelloStream("close.example")), 0));
   EXPECT_EQ(s.in.facts().idleTimeoutHint(), core::Duration::seconds(10));
   s.server(serverPacket(k, PacketType::Initial, test::connectionCloseFrame(0x0a), 0));
-  EXPECT_EQ(s.in.facts().state(), AppState::QuicDraining);
+  EXPECT_EQ(s.in.facts().state(), &dpi::quic::kDraining);
   EXPECT_TRUE(s.quic().closed);
   // 10 ms round trip: the linger time is the 1 s floor.
   EXPECT_EQ(s.in.facts().idleTimeoutHint(), core::Duration::seconds(1));
   EXPECT_FALSE(s.in.finished());
   // The client now addresses the server's chosen connection ID, still under the first keys.
   s.client(clientInitial(k, test::connectionCloseFrame(0), 1, kServerCid));
-  EXPECT_EQ(s.in.facts().state(), AppState::QuicClosed);
+  EXPECT_EQ(s.in.facts().state(), &dpi::quic::kClosed);
   EXPECT_TRUE(s.in.finished());
 }
 
@@ -239,7 +240,7 @@ TEST(QuicAnalyzer, VersionNegotiationThenV1) {
   spec.dcid = kDcid;
   spec.scid = kScid;
   s.client(test::sealLongPacket(kGrease.client, spec, ByteVec(1100, 0)));
-  EXPECT_EQ(s.in.facts().proto(), AppProto::Quic);
+  EXPECT_EQ(s.in.facts().proto(), &dpi::quic::kQuic);
   s.server(test::concat({fromHex("80 00000000 04 c0ffee00 08 0123456789abcdef 00000001 6b3343cf")}));
   EXPECT_TRUE(s.quic().versionNegotiation);
   const auto k = keysFor(kDcid, 0x6b3343cf);
@@ -266,20 +267,20 @@ TEST(QuicAnalyzer, OtherUdpIsNotQuic) {
   Session s;
   const ByteVec dns = fromHex("12340100000100000000000003777777076578616d706c6503636f6d0000010001");
   s.client(dns);
-  EXPECT_NE(s.in.facts().proto(), AppProto::Quic);
+  EXPECT_NE(s.in.facts().proto(), &dpi::quic::kQuic);
   // Long-header-looking garbage with an unknown version.
   Session t;
   t.client(fromHex("c0 12345678 08 0102030405060708 00 00 4010 00000000"));
-  EXPECT_EQ(t.in.facts().proto(), AppProto::Unknown);
+  EXPECT_EQ(t.in.facts().proto(), nullptr);
   // An LLMNR query shaped like Version Negotiation (id 0x8000, flags 0, qdcount 1): a VN
   // packet opens no flow.
   Session u{FlowInfo{Transport::Udp, 61603, 5355}};
   u.client(fromHex("80000000000100000000000006697361746170000001 0001"));
-  EXPECT_NE(u.in.facts().proto(), AppProto::Quic);
+  EXPECT_NE(u.in.facts().proto(), &dpi::quic::kQuic);
   // A DNS-shaped "v1 Initial" with an empty DCID in a small datagram is not a client Initial.
   Session v;
   v.client(fromHex("80 00000001 00 00 00 0c 0102030405060708090a0b0c"));
-  EXPECT_NE(v.in.facts().proto(), AppProto::Quic);
+  EXPECT_NE(v.in.facts().proto(), &dpi::quic::kQuic);
 }
 
 TEST(QuicAnalyzer, CapsAreCounted) {
@@ -289,7 +290,7 @@ TEST(QuicAnalyzer, CapsAreCounted) {
   const auto wrong = keysFor(fromHex("ffffffffffffffff"));
   for (int i = 0; i < 40; ++i) s.client(clientInitial(wrong, ByteVec{0x01}, static_cast<std::uint64_t>(i)));
   EXPECT_EQ(s.counters.capHits(Cap::QuicDecryptions), 1u);
-  EXPECT_EQ(s.in.facts().proto(), AppProto::Quic);  // still recognised by its header
+  EXPECT_EQ(s.in.facts().proto(), &dpi::quic::kQuic);  // still recognised by its header
   // Too many coalesced packets in one datagram.
   Session t;
   t.client(clientInitial(k, ByteVec{0x01}, 0));
@@ -324,7 +325,7 @@ TEST(QuicAnalyzer, TruncatedAndMutatedDatagramsAreHarmless) {
 std::set<std::string> quicSnis(const test::Replay& r) {
   std::set<std::string> out;
   for (const auto& f : r.flows) {
-    const auto* q = f.inspector->facts().quic();
+    const auto* q = f.inspector->facts().find<dpi::QuicFacts>();
     if (q != nullptr && !q->sni.empty()) out.insert(q->sni);
   }
   return out;
@@ -358,12 +359,12 @@ TEST(QuicCaptures, HandshakeReachesConnected) {
   const auto r = test::replayCapture(dir / "tcpdump__quic_handshake.pcap");
   ASSERT_EQ(r.flows.size(), 1u);
   const auto& f = r.flows[0].inspector->facts();
-  EXPECT_EQ(f.state(), AppState::QuicConnected);
-  EXPECT_EQ(f.quic()->sni, "localhost");
+  EXPECT_EQ(f.state(), &dpi::quic::kConnected);
+  EXPECT_EQ(f.find<dpi::QuicFacts>()->sni, "localhost");
   const auto vn = test::replayCapture(dir / "tcpdump__quic_vn.pcap");
   bool sawVn = false;
   for (const auto& fl : vn.flows) {
-    const auto* q = fl.inspector->facts().quic();
+    const auto* q = fl.inspector->facts().find<dpi::QuicFacts>();
     sawVn = sawVn || (q != nullptr && q->versionNegotiation);
   }
   EXPECT_TRUE(sawVn);

@@ -1,3 +1,5 @@
+#include "dpi/dns/dns_facts.h"
+#include "dpi/ssh/ssh_facts.h"
 #include "dpi/ssh/ssh_analyzer.h"
 
 #include <gtest/gtest.h>
@@ -86,9 +88,9 @@ std::vector<Msg> handshake() {
 }
 
 void expectHandshakeFacts(const dpi::Facts& f) {
-  ASSERT_EQ(f.proto(), AppProto::Ssh);
-  ASSERT_NE(f.ssh(), nullptr);
-  const auto& s = *f.ssh();
+  ASSERT_EQ(f.proto(), &dpi::ssh::kSsh);
+  ASSERT_NE(f.find<dpi::SshFacts>(), nullptr);
+  const auto& s = *f.find<dpi::SshFacts>();
   EXPECT_EQ(s.client.protoVersion, "2.0");
   EXPECT_EQ(s.client.software, "OpenSSH_9.2p1");
   EXPECT_EQ(s.client.comment, "Debian-2+deb12u1");
@@ -111,9 +113,9 @@ TEST(SshAnalyzer, HandshakeStatesAndNegotiation) {
   Conversation c(tcpFlow(40000, 22));
   const auto msgs = handshake();
   const std::vector<AppState> after = {
-      AppState::SshBanner,         AppState::SshKeyExchange,    AppState::SshKeyExchange,
-      AppState::SshKeyExchange,    AppState::SshKeyExchange,    AppState::SshKeyExchange,
-      AppState::SshAuthentication,
+      &dpi::ssh::kBanner,         &dpi::ssh::kKeyExchange,    &dpi::ssh::kKeyExchange,
+      &dpi::ssh::kKeyExchange,    &dpi::ssh::kKeyExchange,    &dpi::ssh::kKeyExchange,
+      &dpi::ssh::kAuthentication,
   };
   for (std::size_t i = 0; i < msgs.size(); ++i) {
     c.send(msgs[i]);
@@ -126,10 +128,10 @@ TEST(SshAnalyzer, HandshakeStatesAndNegotiation) {
     c.send(in(encrypted()));
     if (i < 2) c.send(out(encrypted()));
   }
-  EXPECT_EQ(c.facts().state(), AppState::SshAuthentication);
+  EXPECT_EQ(c.facts().state(), &dpi::ssh::kAuthentication);
   c.send(out(encrypted(300)));
   c.send(in(encrypted(600)));
-  EXPECT_EQ(c.facts().state(), AppState::SshEstablished);
+  EXPECT_EQ(c.facts().state(), &dpi::ssh::kEstablished);
   EXPECT_TRUE(c.inspector().finished());
 }
 
@@ -141,7 +143,7 @@ TEST(SshAnalyzer, EveryMessageSplitAtEveryOffset) {
       Conversation c(tcpFlow(40000, 22));
       c.sendAllSplitting(msgs, which, at);
       expectHandshakeFacts(c.facts());
-      EXPECT_EQ(c.facts().state(), AppState::SshAuthentication);
+      EXPECT_EQ(c.facts().state(), &dpi::ssh::kAuthentication);
       EXPECT_EQ(c.counters().malformed, 0u);
     }
   }
@@ -151,9 +153,9 @@ TEST(SshAnalyzer, BannerAndKexinitCoalescedInOneSegment) {
   Conversation c(tcpFlow(40000, 22));
   c.send(in(concat(bytesOf(kServerBanner), kexinit(kServerLists))));
   c.send(out(concat(bytesOf(kClientBanner), kexinit(kClientLists))));
-  ASSERT_NE(c.facts().ssh(), nullptr);
-  EXPECT_EQ(c.facts().ssh()->negotiated.kex, "curve25519-sha256");
-  EXPECT_EQ(c.facts().state(), AppState::SshKeyExchange);
+  ASSERT_NE(c.facts().find<dpi::SshFacts>(), nullptr);
+  EXPECT_EQ(c.facts().find<dpi::SshFacts>()->negotiated.kex, "curve25519-sha256");
+  EXPECT_EQ(c.facts().state(), &dpi::ssh::kKeyExchange);
 }
 
 TEST(SshAnalyzer, RemoteClientWhenTheLocalSideIsTheServer) {
@@ -162,9 +164,9 @@ TEST(SshAnalyzer, RemoteClientWhenTheLocalSideIsTheServer) {
   Conversation c(flow);
   c.send(out(bytesOf(kServerBanner)));
   c.send(in(bytesOf(kClientBanner)));
-  ASSERT_NE(c.facts().ssh(), nullptr);
-  EXPECT_EQ(c.facts().ssh()->client.software, "OpenSSH_9.2p1");
-  EXPECT_EQ(c.facts().ssh()->server.software, "dropbear_2022.83");
+  ASSERT_NE(c.facts().find<dpi::SshFacts>(), nullptr);
+  EXPECT_EQ(c.facts().find<dpi::SshFacts>()->client.software, "OpenSSH_9.2p1");
+  EXPECT_EQ(c.facts().find<dpi::SshFacts>()->server.software, "dropbear_2022.83");
 }
 
 TEST(SshAnalyzer, OneDirectionOnlyStillReachesEstablished) {
@@ -172,41 +174,41 @@ TEST(SshAnalyzer, OneDirectionOnlyStillReachesEstablished) {
   c.send(in(bytesOf(kServerBanner)));
   c.send(in(kexinit(kServerLists)));
   c.send(in(concat(message(31, 200), message(21))));
-  EXPECT_EQ(c.facts().state(), AppState::SshKeyExchange);
+  EXPECT_EQ(c.facts().state(), &dpi::ssh::kKeyExchange);
   c.send(in(encrypted()));
-  EXPECT_EQ(c.facts().state(), AppState::SshAuthentication);
+  EXPECT_EQ(c.facts().state(), &dpi::ssh::kAuthentication);
   for (int i = 0; i < 7; ++i) c.send(in(encrypted()));
-  EXPECT_EQ(c.facts().state(), AppState::SshEstablished);
-  EXPECT_TRUE(c.facts().ssh()->negotiated.kex.empty());  // needs both KEXINITs
+  EXPECT_EQ(c.facts().state(), &dpi::ssh::kEstablished);
+  EXPECT_TRUE(c.facts().find<dpi::SshFacts>()->negotiated.kex.empty());  // needs both KEXINITs
 }
 
 TEST(SshAnalyzer, StatesNeverMoveBack) {
   dpi::Facts f;
-  ASSERT_TRUE(f.setProto(AppProto::Ssh));
-  EXPECT_TRUE(f.advanceState(AppState::SshAuthentication));
-  EXPECT_FALSE(f.advanceState(AppState::SshBanner));
-  EXPECT_FALSE(f.advanceState(AppState::DnsResponse));
-  EXPECT_EQ(f.state(), AppState::SshAuthentication);
+  ASSERT_TRUE(f.setProto(&dpi::ssh::kSsh));
+  EXPECT_TRUE(f.advanceState(&dpi::ssh::kAuthentication));
+  EXPECT_FALSE(f.advanceState(&dpi::ssh::kBanner));
+  EXPECT_FALSE(f.advanceState(&dpi::dns::kResponse));
+  EXPECT_EQ(f.state(), &dpi::ssh::kAuthentication);
 }
 
 TEST(SshAnalyzer, ServerLinesBeforeTheBannerAreSkipped) {
   Conversation c(tcpFlow(40000, 22));
   c.send(in(bytesOf("SSH-2.0-X\r\n")));
-  EXPECT_EQ(c.facts().ssh()->server.software, "X");
+  EXPECT_EQ(c.facts().find<dpi::SshFacts>()->server.software, "X");
   Conversation pre(tcpFlow(40000, 22));
   // The probe needs "SSH-" first, so the client speaks first here.
   pre.send(out(bytesOf(kClientBanner)));
   pre.send(in(bytesOf("Welcome to the jungle\r\nSSH-1.99-Cisco-1.25\r\n")));
-  ASSERT_NE(pre.facts().ssh(), nullptr);
-  EXPECT_EQ(pre.facts().ssh()->server.protoVersion, "1.99");
-  EXPECT_EQ(pre.facts().ssh()->server.software, "Cisco-1.25");
+  ASSERT_NE(pre.facts().find<dpi::SshFacts>(), nullptr);
+  EXPECT_EQ(pre.facts().find<dpi::SshFacts>()->server.protoVersion, "1.99");
+  EXPECT_EQ(pre.facts().find<dpi::SshFacts>()->server.software, "Cisco-1.25");
 }
 
 TEST(SshAnalyzer, OverlongBannerIsCappedAndCounted) {
   Conversation c(tcpFlow(40000, 22));
   c.send(out(bytesOf("SSH-2.0-" + std::string(dpi::ssh::kMaxSshBannerBytes, 'x'))));
   EXPECT_EQ(c.counters().capHits(Cap::SshBannerBytes), 1u);
-  EXPECT_EQ(c.facts().proto(), AppProto::Unknown);
+  EXPECT_EQ(c.facts().proto(), nullptr);
 }
 
 TEST(SshAnalyzer, KexinitLargerThanTheCapIsSkippedAndCounted) {
@@ -219,8 +221,8 @@ TEST(SshAnalyzer, KexinitLargerThanTheCapIsSkippedAndCounted) {
   c.send(out(message(30, 32)));
   EXPECT_EQ(c.counters().capHits(Cap::SshKexinitBytes), 1u);
   EXPECT_EQ(c.counters().malformed, 0u);
-  EXPECT_FALSE(c.facts().ssh()->clientKexinitSeen);
-  EXPECT_EQ(c.facts().state(), AppState::SshKeyExchange);
+  EXPECT_FALSE(c.facts().find<dpi::SshFacts>()->clientKexinitSeen);
+  EXPECT_EQ(c.facts().state(), &dpi::ssh::kKeyExchange);
 }
 
 TEST(SshAnalyzer, LongNameListIsCutAtAName) {
@@ -254,7 +256,7 @@ TEST(SshAnalyzer, NegotiateFollowsTheClientsOrder) {
 TEST(SshAnalyzer, NotSshAfterAll) {
   Conversation c(tcpFlow(40000, 22));
   c.send(out(bytesOf("SSH-nodash\r\n")));
-  EXPECT_EQ(c.facts().proto(), AppProto::Unknown);
+  EXPECT_EQ(c.facts().proto(), nullptr);
   EXPECT_EQ(c.counters().notMine, 1u);
 }
 
@@ -266,7 +268,7 @@ TEST(SshAnalyzer, BrokenKexinitIsMalformedAndKeepsTheBanners) {
   c.send(out(packet(body)));
   EXPECT_EQ(c.counters().malformed, 1u);
   EXPECT_TRUE(c.inspector().finished());
-  EXPECT_EQ(c.facts().ssh()->client.software, "OpenSSH_9.2p1");
+  EXPECT_EQ(c.facts().find<dpi::SshFacts>()->client.software, "OpenSSH_9.2p1");
 }
 
 TEST(SshAnalyzer, RetransmissionsAreIgnored) {
@@ -278,7 +280,7 @@ TEST(SshAnalyzer, RetransmissionsAreIgnored) {
   c.send(dpi::Direction::Outbound, k);
   c.resend(dpi::Direction::Outbound, k, static_cast<std::uint32_t>(k.size()));
   EXPECT_EQ(c.counters().malformed, 0u);
-  EXPECT_TRUE(c.facts().ssh()->clientKexinitSeen);
+  EXPECT_TRUE(c.facts().find<dpi::SshFacts>()->clientKexinitSeen);
   EXPECT_FALSE(c.inspector().finished());
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dpi/tls/tls_facts.h"
 #include "dpi/inspector.h"
 #include "dpi/tls/record_layer.h"
 #include "dpi/tls/tls_analyzer.h"
@@ -67,8 +68,8 @@ ClientHelloSpec specFor(const std::string& sni) {
 }
 
 void expectClientFacts(const Inspector& in, const std::string& sni) {
-  ASSERT_EQ(in.facts().proto(), AppProto::Tls);
-  const auto* t = in.facts().tls();
+  ASSERT_EQ(in.facts().proto(), &dpi::tls::kTls);
+  const auto* t = in.facts().find<dpi::TlsFacts>();
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->sni, sni);
   EXPECT_EQ(t->alpn, std::vector<std::string>{"h2"});
@@ -88,8 +89,8 @@ TEST(TlsAnalyzer, ClientHelloSplitAtEveryOffsetInAndOutOfOrder) {
       s.server({0, serverHello});
       SCOPED_TRACE(testing::Message() << "cut at " << at << (reversed ? " reversed" : ""));
       expectClientFacts(s.inspector, "split.example");
-      EXPECT_EQ(s.inspector.facts().tls()->cipher, 0x1301);
-      EXPECT_EQ(s.inspector.facts().tls()->negotiatedVersion, 0x0304);
+      EXPECT_EQ(s.inspector.facts().find<dpi::TlsFacts>()->cipher, 0x1301);
+      EXPECT_EQ(s.inspector.facts().find<dpi::TlsFacts>()->negotiatedVersion, 0x0304);
       EXPECT_TRUE(s.inspector.finished());
     }
   }
@@ -128,8 +129,8 @@ TEST(TlsAnalyzer, ServerHelloFirstThenClientHello) {
   s.server({0, wrapInRecords(buildServerHello({0x0303, 0xc030, 0}))});
   s.client({0, wrapInRecords(buildClientHello(specFor("late.example")))});
   expectClientFacts(s.inspector, "late.example");
-  EXPECT_EQ(s.inspector.facts().tls()->negotiatedVersion, 0x0303);
-  EXPECT_EQ(s.inspector.facts().tls()->cipher, 0xc030);
+  EXPECT_EQ(s.inspector.facts().find<dpi::TlsFacts>()->negotiatedVersion, 0x0303);
+  EXPECT_EQ(s.inspector.facts().find<dpi::TlsFacts>()->cipher, 0xc030);
   EXPECT_TRUE(s.inspector.finished());
 }
 
@@ -149,9 +150,9 @@ TEST(TlsAnalyzer, OversizedClientHelloKeepsWhatFits) {
     if (++fed == kMaxInspectedPackets - kMaxProbePackets) break;
   }
   // The Inspector would give up soon: whatever arrived is parsed already.
-  ASSERT_EQ(s.inspector.facts().proto(), AppProto::Tls);
-  EXPECT_EQ(s.inspector.facts().tls()->sni, "huge.example");
-  EXPECT_TRUE(s.inspector.facts().tls()->ech);
+  ASSERT_EQ(s.inspector.facts().proto(), &dpi::tls::kTls);
+  EXPECT_EQ(s.inspector.facts().find<dpi::TlsFacts>()->sni, "huge.example");
+  EXPECT_TRUE(s.inspector.facts().find<dpi::TlsFacts>()->ech);
 
   // Delivered to the end (as if the Inspector had no packet bound) the cap is counted.
   TlsAnalyzer analyzer;
@@ -163,7 +164,7 @@ TEST(TlsAnalyzer, OversizedClientHelloKeepsWhatFits) {
     analyzer.feed(Segment{core::Bytes(p.bytes), Direction::Outbound, kClientIsn + p.offset}, ctx);
   }
   EXPECT_EQ(counters.capHits(Cap::TlsHandshakeBytes), 1u);
-  EXPECT_EQ(facts.tls().sni, "huge.example");
+  EXPECT_EQ(facts.get<dpi::TlsFacts>().sni, "huge.example");
 }
 
 TEST(TlsAnalyzer, ProxyProtocolBeforeClientHello) {
@@ -185,8 +186,8 @@ TEST(TlsAnalyzer, OutOfOrderStartOnTlsPortIsClaimedByPort) {
   Counters c;
   in.feed(core::Bytes(pieces[1].bytes), Direction::Outbound, 5000 + pieces[1].offset, {}, c);
   in.feed(core::Bytes(pieces[0].bytes), Direction::Outbound, 5000, {}, c);
-  ASSERT_EQ(in.facts().proto(), AppProto::Tls);
-  EXPECT_EQ(in.facts().tls()->sni, "port.example");
+  ASSERT_EQ(in.facts().proto(), &dpi::tls::kTls);
+  EXPECT_EQ(in.facts().find<dpi::TlsFacts>()->sni, "port.example");
 }
 
 TEST(TlsAnalyzer, NonTlsOnTlsPortIsReleased) {
@@ -196,7 +197,7 @@ TEST(TlsAnalyzer, NonTlsOnTlsPortIsReleased) {
   for (std::uint32_t i = 0; i < kMaxTlsStartWaitPackets + 2; ++i) {
     in.feed(core::Bytes(junk), Direction::Outbound, 1 + i * 100, {}, c);
   }
-  EXPECT_EQ(in.facts().proto(), AppProto::Unknown);
+  EXPECT_EQ(in.facts().proto(), nullptr);
   EXPECT_GE(c.notMine, 1u);
 }
 
@@ -205,7 +206,7 @@ TEST(TlsAnalyzer, NonTlsOnTlsPortIsReleased) {
 std::set<std::string> tlsSnis(const test::Replay& r) {
   std::set<std::string> out;
   for (const auto& f : r.flows) {
-    const auto* t = f.inspector->facts().tls();
+    const auto* t = f.inspector->facts().find<dpi::TlsFacts>();
     if (t != nullptr && !t->sni.empty()) out.insert(t->sni);
   }
   return out;
@@ -234,10 +235,10 @@ TEST(TlsCaptures, KnownFiles) {
     const auto r = test::replayCapture(dir / c.file);
     bool found = false;
     for (const auto& f : r.flows) {
-      const auto* t = f.inspector->facts().tls();
+      const auto* t = f.inspector->facts().find<dpi::TlsFacts>();
       if (t == nullptr || t->sni != c.sni) continue;
       found = true;
-      EXPECT_EQ(f.inspector->facts().proto(), AppProto::Tls);
+      EXPECT_EQ(f.inspector->facts().proto(), &dpi::tls::kTls);
       EXPECT_EQ(t->maxOfferedVersion, c.maxVersion);
       EXPECT_EQ(t->ech, c.ech);
     }
@@ -251,7 +252,7 @@ TEST(TlsCaptures, EncryptedSniIsFlagged) {
   const auto r = test::replayCapture(dir / "ndpi__encrypted_sni.pcap");
   int flagged = 0;
   for (const auto& f : r.flows) {
-    const auto* t = f.inspector->facts().tls();
+    const auto* t = f.inspector->facts().find<dpi::TlsFacts>();
     if (t != nullptr && t->ech && t->sni.empty()) ++flagged;
   }
   EXPECT_EQ(flagged, 3);
@@ -262,7 +263,7 @@ TEST(TlsCaptures, HugeClientHelloYieldsAlpnAndVersion) {
   if (dir.empty()) GTEST_SKIP() << "shared captures absent";
   const auto r = test::replayCapture(dir / "ndpi__tls_with_huge_ch.pcapng");
   ASSERT_EQ(r.flows.size(), 1u);
-  const auto* t = r.flows[0].inspector->facts().tls();
+  const auto* t = r.flows[0].inspector->facts().find<dpi::TlsFacts>();
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->alpn, (std::vector<std::string>{"h2", "http/1.1"}));
   EXPECT_EQ(t->maxOfferedVersion, 0x0304);

@@ -1,4 +1,5 @@
 // The filter language (SPEC §6): parsing, notices, and matching each keyword.
+#include "dpi/dns/dns_facts.h"
 #include "filter/filter.h"
 
 #include <gtest/gtest.h>
@@ -35,13 +36,13 @@ engine::ConnectionRecord sshOut() {
 engine::ConnectionRecord dnsV6() {
   return RecordBuilder(4, proto::kUdp, ep("2001:db8::10", 53001), ep("2001:db8::53", 53))
       .service("domain")
-      .dpi(dpi::AppProto::Dns, [](dpi::Facts& f) {
-        f.dns().qname = "example.org";
-        f.dns().qtype = 28;
-        f.dns().querySeen = true;
-        f.dns().responseSeen = true;
-        f.dns().rcode = 3;
-        f.advanceState(dpi::AppState::DnsResponse);
+      .dpi(&dpi::dns::kDns, [](dpi::Facts& f) {
+        f.get<dpi::DnsFacts>().qname = "example.org";
+        f.get<dpi::DnsFacts>().qtype = 28;
+        f.get<dpi::DnsFacts>().querySeen = true;
+        f.get<dpi::DnsFacts>().responseSeen = true;
+        f.get<dpi::DnsFacts>().rcode = 3;
+        f.advanceState(&dpi::dns::kResponse);
       });
 }
 engine::ConnectionRecord ping() {
@@ -170,6 +171,20 @@ TEST(FilterMatch, DpiKeywords) {
   EXPECT_TRUE(match("ssh:8.4", sshOut()));
   EXPECT_TRUE(match("ssh:curve25519", sshOut()));
   EXPECT_TRUE(match("state:dns_response", dnsV6()));
+}
+
+// Every kind of DPI facts in the registry brings its own keyword, matching only its fields.
+TEST(FilterMatch, ProtocolKeywordsComeFromTheRegistry) {
+  EXPECT_TRUE(match("tls:h2", httpsOut()));
+  EXPECT_TRUE(match("tls:1.3", httpsOut()));
+  EXPECT_FALSE(match("tls:h2", sshOut()));
+  EXPECT_TRUE(match("dns:nxdomain", dnsV6()));
+  EXPECT_FALSE(match("dns:github", httpsOut()));
+  EXPECT_FALSE(match("http:github", httpsOut()));  // TLS facts are not HTTP's
+  EXPECT_TRUE(filter::Filter::parse("quic:h3").notices().empty());
+  bool listed = false;
+  for (const auto& k : filter::keywords()) listed = listed || (k.name == "dns" && k.field == filter::Field::Facts && !k.help.empty());
+  EXPECT_TRUE(listed);
 }
 
 TEST(FilterMatch, ProtoIsExactAndKnowsApplications) {

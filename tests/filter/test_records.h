@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "dpi/tls/tls_facts.h"
+#include "dpi/ssh/ssh_facts.h"
 #include "core/flow_key.h"
 #include "core/ip_addr.h"
 #include "dpi/facts.h"
@@ -81,20 +83,20 @@ public:
     return *this;
   }
   RecordBuilder& tls(std::string sni) {
-    return dpi(dpi::AppProto::Tls, [&](dpi::Facts& f) {
-      f.tls().sni = sni;
-      f.tls().alpn = {"h2", "http/1.1"};
-      f.tls().clientHelloSeen = true;
-      f.tls().negotiatedVersion = 0x0304;
+    return dpi(&dpi::tls::kTls, [&](dpi::Facts& f) {
+      f.get<dpi::TlsFacts>().sni = sni;
+      f.get<dpi::TlsFacts>().alpn = {"h2", "http/1.1"};
+      f.get<dpi::TlsFacts>().clientHelloSeen = true;
+      f.get<dpi::TlsFacts>().negotiatedVersion = 0x0304;
     });
   }
   RecordBuilder& ssh(std::string client, std::string server) {
-    return dpi(dpi::AppProto::Ssh, [&](dpi::Facts& f) {
-      f.ssh().client = {true, "2.0", client, ""};
-      f.ssh().server = {true, "2.0", server, "Debian-2"};
-      f.ssh().negotiated.kex = "curve25519-sha256";
-      f.ssh().negotiated.cipherC2s = "chacha20-poly1305@openssh.com";
-      f.advanceState(dpi::AppState::SshEstablished);
+    return dpi(&dpi::ssh::kSsh, [&](dpi::Facts& f) {
+      f.get<dpi::SshFacts>().client = {true, "2.0", client, ""};
+      f.get<dpi::SshFacts>().server = {true, "2.0", server, "Debian-2"};
+      f.get<dpi::SshFacts>().negotiated.kex = "curve25519-sha256";
+      f.get<dpi::SshFacts>().negotiated.cipherC2s = "chacha20-poly1305@openssh.com";
+      f.advanceState(&dpi::ssh::kEstablished);
     });
   }
   engine::ConnectionRecord build() const { return r_; }

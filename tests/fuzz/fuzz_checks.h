@@ -3,6 +3,11 @@
 // their caps and can be shown and copied.
 #include <cstdlib>
 
+#include "dpi/http/http_facts.h"
+#include "dpi/tls/tls_facts.h"
+#include "dpi/dns/dns_facts.h"
+#include "dpi/ssh/ssh_facts.h"
+#include "dpi/quic/quic_facts.h"
 #include "core/text.h"
 #include "dpi/facts.h"
 #include "dpi/tls/hello.h"
@@ -15,18 +20,18 @@ inline void require(bool ok) {
 
 inline void checkFacts(const dpi::Facts& f) {
   const auto capped = [](const std::string& s) { require(s.size() <= core::kMaxWireString); };
-  if (const auto* h = f.http()) {
+  if (const auto* h = f.find<dpi::HttpFacts>()) {
     capped(h->method);
     capped(h->host);
     capped(h->path);
     capped(h->userAgent);
   }
-  if (const auto* d = f.dns()) {
+  if (const auto* d = f.find<dpi::DnsFacts>()) {
     capped(d->qname);
     require(d->answers.size() <= dpi::kMaxDnsAnswers);
     for (const auto& a : d->answers) capped(a.name);
   }
-  if (const auto* s = f.ssh()) {
+  if (const auto* s = f.find<dpi::SshFacts>()) {
     for (const auto* b : {&s->client, &s->server}) {
       capped(b->protoVersion);
       capped(b->software);
@@ -35,12 +40,12 @@ inline void checkFacts(const dpi::Facts& f) {
     capped(s->negotiated.kex);
     capped(s->negotiated.cipherC2s);
   }
-  if (const auto* t = f.tls()) {
+  if (const auto* t = f.find<dpi::TlsFacts>()) {
     capped(t->sni);
     require(t->alpn.size() <= dpi::tls::kMaxAlpnProtocols);
     for (const auto& a : t->alpn) capped(a);
   }
-  if (const auto* q = f.quic()) {
+  if (const auto* q = f.find<dpi::QuicFacts>()) {
     capped(q->sni);
     require(q->alpn.size() <= dpi::tls::kMaxAlpnProtocols);
     for (const auto& a : q->alpn) capped(a);

@@ -4,6 +4,11 @@
 
 #include <memory>
 
+#include "dpi/http/http_facts.h"
+#include "dpi/tls/tls_facts.h"
+#include "dpi/dns/dns_facts.h"
+#include "dpi/ssh/ssh_facts.h"
+#include "dpi/quic/quic_facts.h"
 #include "output/dpi_json.h"
 #include "output/events.h"
 
@@ -23,8 +28,8 @@ json eventWith(std::shared_ptr<const dpi::Facts> facts) {
 
 TEST(DpiJson, TlsFields) {
   auto f = std::make_shared<dpi::Facts>();
-  f->setProto(dpi::AppProto::Tls);
-  auto& t = f->tls();
+  f->setProto(&dpi::tls::kTls);
+  auto& t = f->get<dpi::TlsFacts>();
   t.sni = "github.com";
   t.alpn = {"h2", "http/1.1"};
   t.maxOfferedVersion = 0x0304;
@@ -43,8 +48,8 @@ TEST(DpiJson, TlsFields) {
 
 TEST(DpiJson, DnsAnswersAndEscapedNames) {
   auto f = std::make_shared<dpi::Facts>();
-  f->setProto(dpi::AppProto::Dns);
-  auto& d = f->dns();
+  f->setProto(&dpi::dns::kDns);
+  auto& d = f->get<dpi::DnsFacts>();
   d.qname = std::string("bad\x1b[31m.example");
   d.qtype = 28;
   d.querySeen = true;
@@ -63,9 +68,9 @@ TEST(DpiJson, DnsAnswersAndEscapedNames) {
 
 TEST(DpiJson, SshAndHttpFields) {
   auto s = std::make_shared<dpi::Facts>();
-  s->setProto(dpi::AppProto::Ssh);
-  s->ssh().client = {true, "2.0", "OpenSSH_9.2p1", "Debian-2"};
-  s->ssh().negotiated.kex = "curve25519-sha256";
+  s->setProto(&dpi::ssh::kSsh);
+  s->get<dpi::SshFacts>().client = {true, "2.0", "OpenSSH_9.2p1", "Debian-2"};
+  s->get<dpi::SshFacts>().negotiated.kex = "curve25519-sha256";
   json j = eventWith(s);
   EXPECT_EQ(j.at("ssh_client_software"), "OpenSSH_9.2p1");
   EXPECT_EQ(j.at("ssh_client_comment"), "Debian-2");
@@ -74,10 +79,10 @@ TEST(DpiJson, SshAndHttpFields) {
   EXPECT_FALSE(j.contains("dpi_domain"));
 
   auto h = std::make_shared<dpi::Facts>();
-  h->setProto(dpi::AppProto::Http);
-  h->http().method = "GET";
-  h->http().host = "example.com";
-  h->http().status = 200;
+  h->setProto(&dpi::http::kHttp);
+  h->get<dpi::HttpFacts>().method = "GET";
+  h->get<dpi::HttpFacts>().host = "example.com";
+  h->get<dpi::HttpFacts>().status = 200;
   j = eventWith(h);
   EXPECT_EQ(j.at("http_method"), "GET");
   EXPECT_EQ(j.at("http_status"), 200);
@@ -92,7 +97,7 @@ TEST(DpiJson, NothingWithoutFacts) {
 TEST(DpiJson, CountersInTheSummary) {
   dpi::Counters c;
   c.packetsInspected = 12;
-  c.hit(dpi::AppProto::Quic);
+  c.hit(&dpi::quic::kQuic);
   c.capHit(dpi::Cap::DnsPointerHops);
   JsonLine line;
   appendDpiCounters(line, c);

@@ -7,6 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "dpi/http/http_facts.h"
+#include "dpi/tls/tls_facts.h"
+#include "dpi/dns/dns_facts.h"
+#include "dpi/ssh/ssh_facts.h"
+#include "dpi/quic/quic_facts.h"
 #include "engine/record.h"
 #include "engine/stats.h"
 #include "output/events.h"
@@ -43,8 +48,8 @@ inline std::vector<engine::ConnectionEvent> sampleEvents() {
     r.handshakeRttNs = 23'456'789;
     r.process = engine::ProcessInfo{4242, 1000, "firefox-esr", "/usr/lib/firefox-esr/firefox-esr", "exact"};
     auto f = std::make_shared<dpi::Facts>();
-    f->setProto(dpi::AppProto::Tls);
-    auto& t = f->tls();
+    f->setProto(&dpi::tls::kTls);
+    auto& t = f->get<dpi::TlsFacts>();
     t.sni = "github.com";
     t.alpn = {"h2", "http/1.1"};
     t.maxOfferedVersion = 0x0304;
@@ -63,17 +68,17 @@ inline std::vector<engine::ConnectionEvent> sampleEvents() {
     r.handshakeRttNs = 1;
     r.process = engine::ProcessInfo{-1, -1, std::string("ev\x1bil\"\\", 7), "", "listener"};
     auto f = std::make_shared<dpi::Facts>();
-    f->setProto(dpi::AppProto::Http);
-    auto& h = f->http();
+    f->setProto(&dpi::http::kHttp);
+    auto& h = f->get<dpi::HttpFacts>();
     h.method = "GET";
     h.host = "deb.debian.org\x7f";
     h.path = "/a\"b\\c\x01\x1f\xff\xc2\x9b\xe2\x80\xae\xe5\xb0\x8f\xf0\x9f\x98\x80\xc0\xaf\xe4\xbd";
     h.userAgent = "Debian APT-HTTP/1.3 (2.6.1)\r\n\t";
     h.status = 404;
     f->openTunnel();
-    f->setProto(dpi::AppProto::Tls);
-    f->tls().maxOfferedVersion = 0x0303;
-    f->tls().clientHelloSeen = true;
+    f->setProto(&dpi::tls::kTls);
+    f->get<dpi::TlsFacts>().maxOfferedVersion = 0x0303;
+    f->get<dpi::TlsFacts>().clientHelloSeen = true;
     r.dpi = std::move(f);
     out.push_back(std::move(e));
   }
@@ -85,8 +90,8 @@ inline std::vector<engine::ConnectionEvent> sampleEvents() {
     r.service = "domain";
     r.firstSeen = r.lastSeen;
     auto f = std::make_shared<dpi::Facts>();
-    f->setProto(dpi::AppProto::Dns);
-    auto& d = f->dns();
+    f->setProto(&dpi::dns::kDns);
+    auto& d = f->get<dpi::DnsFacts>();
     d.id = 0x5a17;
     d.qname = "www.wikipedia.org";
     d.qtype = 65;
@@ -104,16 +109,16 @@ inline std::vector<engine::ConnectionEvent> sampleEvents() {
   {  // DNS response only, no answers
     auto e = base(Kind::New, core::proto::kUdp, "10.0.0.2", 5353, "224.0.0.251", 5353);
     auto f = std::make_shared<dpi::Facts>();
-    f->setProto(dpi::AppProto::Mdns);
-    f->dns().responseSeen = true;
+    f->setProto(&dpi::dns::kMdns);
+    f->get<dpi::DnsFacts>().responseSeen = true;
     e.record.dpi = std::move(f);
     out.push_back(std::move(e));
   }
   {  // SSH, both banners and the negotiated algorithms
     auto e = base(Kind::Closed, core::proto::kTcp, "10.1.2.3", 22, "10.9.8.7", 60022);
     auto f = std::make_shared<dpi::Facts>();
-    f->setProto(dpi::AppProto::Ssh);
-    auto& s = f->ssh();
+    f->setProto(&dpi::ssh::kSsh);
+    auto& s = f->get<dpi::SshFacts>();
     s.client = {true, "2.0", "OpenSSH_9.2p1", "Debian-2+deb12u1"};
     s.server = {true, "2.0", "dropbear\x1b[2J", ""};
     s.negotiated.kex = "curve25519-sha256";
@@ -130,8 +135,8 @@ inline std::vector<engine::ConnectionEvent> sampleEvents() {
   {  // QUIC with connection ids and flags
     auto e = base(Kind::Closed, core::proto::kUdp, "192.168.1.23", 61000, "142.250.185.78", 443);
     auto f = std::make_shared<dpi::Facts>();
-    f->setProto(dpi::AppProto::Quic);
-    auto& q = f->quic();
+    f->setProto(&dpi::quic::kQuic);
+    auto& q = f->get<dpi::QuicFacts>();
     q.version = 0x00000001;
     q.sni = "www.google.com";
     q.alpn = {"h3"};
@@ -149,9 +154,9 @@ inline std::vector<engine::ConnectionEvent> sampleEvents() {
   {  // QUIC version only (a version negotiation packet), odd version number
     auto e = base(Kind::New, core::proto::kUdp, "192.168.1.23", 61001, "142.250.185.78", 443);
     auto f = std::make_shared<dpi::Facts>();
-    f->setProto(dpi::AppProto::Quic);
-    f->quic().version = 0xff00001d;
-    f->quic().scid.len = 1;
+    f->setProto(&dpi::quic::kQuic);
+    f->get<dpi::QuicFacts>().version = 0xff00001d;
+    f->get<dpi::QuicFacts>().scid.len = 1;
     e.record.dpi = std::move(f);
     out.push_back(std::move(e));
   }
@@ -200,7 +205,7 @@ inline SampleSummary sampleSummary() {
   s.stats.decode.bytes = 1'234'567'890;
   s.stats.tracker.created = 74824;
   s.stats.dpi.packetsInspected = 4321;
-  s.stats.dpi.hit(dpi::AppProto::Tls);
+  s.stats.dpi.hit(&dpi::tls::kTls);
   s.stats.dpi.capHit(dpi::Cap::DnsPointerHops);
   s.run.source = "capture\x1b.pcap";
   s.run.started = core::Timestamp::fromMicros(1763812300, 1);

@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "dpi/http/http_facts.h"
+#include "dpi/dns/dns_facts.h"
+#include "dpi/ssh/ssh_facts.h"
 #include "dpi/facts.h"
 #include "track/tcp_state.h"
 #include "track/tracker.h"
@@ -51,12 +54,12 @@ TEST(TrackDpi, DnsExchangeGivesFactsStateLabelAndTimeout) {
   EXPECT_EQ(stateLabel(c, f.tracker.displayState(c, secs(2))), "DNS_RESPONSE");
   const auto facts = publishedFacts(c);
   ASSERT_NE(facts, nullptr);
-  ASSERT_NE(facts->dns(), nullptr);
-  EXPECT_EQ(facts->dns()->qname, "a.example");
-  EXPECT_EQ(facts->dns()->names, std::vector<std::string>{"a.example"});
+  ASSERT_NE(facts->find<dpi::DnsFacts>(), nullptr);
+  EXPECT_EQ(facts->find<dpi::DnsFacts>()->qname, "a.example");
+  EXPECT_EQ(facts->find<dpi::DnsFacts>()->names, std::vector<std::string>{"a.example"});
   // DNS 30 s, halved for a connection of two packets (activity grace).
   EXPECT_EQ(f.tracker.idleTimeout(c), core::Duration::seconds(15));
-  EXPECT_EQ(f.tracker.dpiCounters().hitsFor(dpi::AppProto::Dns), 1u);
+  EXPECT_EQ(f.tracker.dpiCounters().hitsFor(&dpi::dns::kDns), 1u);
   EXPECT_EQ(f.tracker.dpiCounters().packetsInspected, 2u);
 }
 
@@ -90,7 +93,7 @@ TEST(TrackDpi, SshStatesShowWhileEstablishedThenTcpTakesOver) {
   ASSERT_NE(facts, nullptr);
   EXPECT_EQ(facts->summary(), "SSH (OpenSSH_9.2)");
   // The server's banner is the server's: the client opened the connection.
-  EXPECT_TRUE(facts->ssh()->server.seen);
+  EXPECT_TRUE(facts->find<dpi::SshFacts>()->server.seen);
   f.tracker.onPacket(test::tcp(secs(2), cli, 50000, srv, 22,
                                decode::tcpflag::kFin | decode::tcpflag::kAck, 101,
                                static_cast<std::uint32_t>(501 + banner.size())));
@@ -105,14 +108,14 @@ TEST(TrackDpi, RecordsGetACopyWhileInspectingAndTheKeptFactsAfter) {
   const Connection& c = test::only(f.tracker);
   const auto first = publishedFacts(c);
   ASSERT_NE(first, nullptr);
-  EXPECT_EQ(first->http()->host, "h.example");
+  EXPECT_EQ(first->find<dpi::HttpFacts>()->host, "h.example");
   EXPECT_EQ(c.published, nullptr);  // while inspecting, the facts are held once: by the inspector
   f.tracker.onPacket(tcpWith(secs(0.1), "10.0.0.1", 50000, "10.0.0.2", 8000,
                              static_cast<std::uint32_t>(1 + req.size()), bytesOf("User-Agent: u\r\n\r\n")));
   const auto second = publishedFacts(c);
   EXPECT_NE(second, first);
-  EXPECT_EQ(second->http()->userAgent, "u");
-  EXPECT_TRUE(first->http()->userAgent.empty());  // earlier copies never change
+  EXPECT_EQ(second->find<dpi::HttpFacts>()->userAgent, "u");
+  EXPECT_TRUE(first->find<dpi::HttpFacts>()->userAgent.empty());  // earlier copies never change
   // Once the facts are final, the inspector is gone and the facts stay.
   f.tracker.onPacket(tcpWith(secs(0.2), "10.0.0.2", 8000, "10.0.0.1", 50000, 1,
                              bytesOf("HTTP/1.1 200 OK\r\n\r\n")));
@@ -120,8 +123,8 @@ TEST(TrackDpi, RecordsGetACopyWhileInspectingAndTheKeptFactsAfter) {
   EXPECT_TRUE(c.dpiDone);
   const auto kept = publishedFacts(c);
   ASSERT_NE(kept, nullptr);
-  EXPECT_EQ(kept->http()->status, 200);
-  EXPECT_EQ(kept->http()->userAgent, "u");
+  EXPECT_EQ(kept->find<dpi::HttpFacts>()->status, 200);
+  EXPECT_EQ(kept->find<dpi::HttpFacts>()->userAgent, "u");
   EXPECT_EQ(publishedFacts(c), kept);  // every later record shares the kept facts
 }
 

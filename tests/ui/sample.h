@@ -4,6 +4,9 @@
 #include <memory>
 #include <string>
 
+#include "dpi/http/http_facts.h"
+#include "dpi/dns/dns_facts.h"
+#include "dpi/quic/quic_facts.h"
 #include "engine/engine.h"
 #include "filter/test_records.h"
 #include "ui/controller.h"
@@ -39,14 +42,14 @@ inline std::shared_ptr<engine::Snapshot> sampleSnapshot() {
                      .service("domain")
                      .times(t - 3, t - 3)
                      .traffic(1, 90, 1, 150)
-                     .dpi(dpi::AppProto::Dns,
+                     .dpi(&dpi::dns::kDns,
                           [](dpi::Facts& f) {
-                            f.dns().qname = "example.org";
-                            f.dns().qtype = 28;
-                            f.dns().querySeen = true;
-                            f.dns().responseSeen = true;
-                            f.dns().rcode = 3;
-                            f.advanceState(dpi::AppState::DnsResponse);
+                            f.get<dpi::DnsFacts>().qname = "example.org";
+                            f.get<dpi::DnsFacts>().qtype = 28;
+                            f.get<dpi::DnsFacts>().querySeen = true;
+                            f.get<dpi::DnsFacts>().responseSeen = true;
+                            f.get<dpi::DnsFacts>().rcode = 3;
+                            f.advanceState(&dpi::dns::kResponse);
                           })
                      .process(611, "systemd-resolve"));
   rows.push_back(RecordBuilder(4, proto::kUdp, ep("192.168.1.20", 44321), ep("142.250.74.110", 443))
@@ -54,15 +57,15 @@ inline std::shared_ptr<engine::Snapshot> sampleSnapshot() {
                      .times(t - 40, t)
                      .traffic(800, 120'000, 1500, 2'000'000)
                      .rates(8'000, 420'000)
-                     .dpi(dpi::AppProto::Quic,
+                     .dpi(&dpi::quic::kQuic,
                           [](dpi::Facts& f) {
-                            f.quic().version = 1;
-                            f.quic().sni = "www.google.com";
-                            f.quic().alpn = {"h3"};
-                            f.quic().dcid.len = 8;
-                            f.quic().dcid.bytes = {0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08};
-                            f.quic().maxIdleTimeoutMs = 30'000;
-                            f.advanceState(dpi::AppState::QuicConnected);
+                            f.get<dpi::QuicFacts>().version = 1;
+                            f.get<dpi::QuicFacts>().sni = "www.google.com";
+                            f.get<dpi::QuicFacts>().alpn = {"h3"};
+                            f.get<dpi::QuicFacts>().dcid.len = 8;
+                            f.get<dpi::QuicFacts>().dcid.bytes = {0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08};
+                            f.get<dpi::QuicFacts>().maxIdleTimeoutMs = 30'000;
+                            f.advanceState(&dpi::quic::kConnected);
                           })
                      .process(7001, "chrome"));
   rows.push_back(RecordBuilder(5, proto::kTcp, ep("192.168.1.20", 443), ep("198.51.100.7", 51000))
@@ -81,13 +84,13 @@ inline std::shared_ptr<engine::Snapshot> sampleSnapshot() {
                      .service("http")
                      .times(t - 20, t - 15)
                      .traffic(6, 800, 5, 1'600)
-                     .dpi(dpi::AppProto::Http,
+                     .dpi(&dpi::http::kHttp,
                           [](dpi::Facts& f) {
-                            f.http().method = "GET";
-                            f.http().host = "example.com";
-                            f.http().path = "/index.html";
-                            f.http().userAgent = "curl/7.88.1";
-                            f.http().status = 200;
+                            f.get<dpi::HttpFacts>().method = "GET";
+                            f.get<dpi::HttpFacts>().host = "example.com";
+                            f.get<dpi::HttpFacts>().path = "/index.html";
+                            f.get<dpi::HttpFacts>().userAgent = "curl/7.88.1";
+                            f.get<dpi::HttpFacts>().status = 200;
                           })
                      .process(3333, "curl"));
   rows.push_back(RecordBuilder(8, proto::kArp, ep("192.168.1.20"), ep("192.168.1.1"))
@@ -98,7 +101,7 @@ inline std::shared_ptr<engine::Snapshot> sampleSnapshot() {
                      .service("mdns")
                      .times(t - 10, t - 4)
                      .traffic(3, 300, 0, 0)
-                     .dpi(dpi::AppProto::Mdns, [](dpi::Facts& f) { f.dns().qname = "_ipp._tcp.local"; }));
+                     .dpi(&dpi::dns::kMdns, [](dpi::Facts& f) { f.get<dpi::DnsFacts>().qname = "_ipp._tcp.local"; }));
   // A hostile server name: it must reach the screen escaped.
   rows.push_back(RecordBuilder(10, proto::kTcp, ep("192.168.1.20", 51300), ep("198.18.0.66", 443))
                      .service("https")
