@@ -13,6 +13,7 @@ namespace ssh { extern const AnalyzerEntry kEntry; }
 namespace tls { extern const AnalyzerEntry kEntry; }
 namespace quic { extern const AnalyzerEntry kEntry; }
 namespace ntp { extern const AnalyzerEntry kEntry; }
+namespace stun { extern const AnalyzerEntry kEntry; }
 
 namespace {
 // Priority order for equal confidence, which is also the order protocols are listed in
@@ -25,6 +26,7 @@ constexpr auto kAnalyzers = std::to_array<const AnalyzerEntry*>({
     &ssh::kEntry,
     &http::kSsdpEntry,
     &ntp::kEntry,
+    &stun::kEntry,
 });
 static_assert(kAnalyzers.size() <= kMaxAnalyzers);
 

@@ -8,6 +8,7 @@
 #include "dpi/dns/dns_facts.h"
 #include "dpi/ssh/ssh_facts.h"
 #include "dpi/quic/quic_facts.h"
+#include "dpi/stun/stun_facts.h"
 #include "core/text.h"
 #include "dpi/facts.h"
 #include "dpi/tls/hello.h"
@@ -50,6 +51,11 @@ inline void checkFacts(const dpi::Facts& f) {
     require(q->alpn.size() <= dpi::tls::kMaxAlpnProtocols);
     for (const auto& a : q->alpn) capped(a);
     require(q->dcid.len <= dpi::kMaxQuicCidLen && q->scid.len <= dpi::kMaxQuicCidLen);
+  }
+  if (const auto* s = f.find<dpi::StunFacts>()) {
+    for (const auto* str : {&s->software, &s->serverSoftware, &s->username, &s->realm}) capped(*str);
+    // Set by the first message read: 12 bytes after the cookie, or classic's 16.
+    require(s->transactionIdLen == (s->classic ? 16 : 12));
   }
   const dpi::Facts copy = f;
   const std::string shown = copy.summary();
