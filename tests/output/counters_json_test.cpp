@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dpi/quic/quic_facts.h"
 #include "output/counters_json.h"
 
 namespace rustnet::output {
@@ -134,12 +135,12 @@ TEST(CountersJson, NamesAreUniqueSnakeCaseWithHelp) {
 }
 
 // What a metrics writer would see: each series reads its own member, and the indexes kept
-// only for arithmetic (AppProto::Unknown, MatchKind::None) are no series at all.
+// only for arithmetic (nullptr, MatchKind::None) are no series at all.
 TEST(CountersJson, EverySeriesReadsItsMember) {
   engine::EngineStats s;
   s.capture.ourDropped = 3;
   s.capture.oversize = 4;
-  s.dpi.hit(dpi::AppProto::Quic);
+  s.dpi.hit(&dpi::quic::kQuic);
   s.liveConnections = 9;
   process::Counters p;
   p.hits[static_cast<std::size_t>(process::MatchKind::Listener)] = 5;
