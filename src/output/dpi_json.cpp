@@ -13,7 +13,7 @@ public:
   explicit JsonFields(JsonLine& j) : j_(j) {}
 
   void field(const dpi::FieldInfo& info, const dpi::FieldValue& v) override {
-    const JsonKey key(info.key);
+    const JsonKey key = JsonKey::plain(info.key);
     switch (v.kind) {
       case dpi::FieldKind::Wire: j_.wire(key, v.str); break;
       case dpi::FieldKind::Text: j_.str(key, v.str); break;

@@ -30,11 +30,15 @@ public:
     }
   }
   JsonKey(std::string_view runtime) : text_(runtime), plain_(false) {}
+  // A key made elsewhere from constants that need no escaping (the DPI fields' keys, which
+  // tests/dpi/facts_test.cpp holds to [a-z0-9_]): copied as it is, like a literal.
+  static constexpr JsonKey plain(std::string_view trusted) { return JsonKey(trusted, true); }
 
   [[nodiscard]] constexpr std::string_view text() const { return text_; }
   [[nodiscard]] constexpr bool plain() const { return plain_; }
 
 private:
+  constexpr JsonKey(std::string_view text, bool plain) : text_(text), plain_(plain) {}
   std::string_view text_;
   bool plain_;
 };
