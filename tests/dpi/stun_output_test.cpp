@@ -147,7 +147,10 @@ TEST_F(StunBinary, JsonOfUdpAndTcpStun) {
     json j = json::parse(line);
     if (j.contains("dpi_hits")) summary = j;
     if (!j.contains("protocol")) continue;
-    (j.at("protocol") == "UDP" ? udp : tcp) = std::move(j);
+    // Picked before the move: json's operator= takes its argument by value, and C++17
+    // evaluates that argument (moving j out) before the left-hand side.
+    json& slot = j.at("protocol") == "UDP" ? udp : tcp;
+    slot = std::move(j);
   }
   ASSERT_FALSE(udp.is_null()) << r.out;
   EXPECT_EQ(udp.at("dpi_protocol"), "STUN");
