@@ -32,6 +32,8 @@ struct FlowInfo {
   // tracker cannot tell, the side with the higher (ephemeral) port is taken as the client.
   // SSH uses it to tell the client's banner and KEXINIT from the server's.
   bool localIsClient = true;
+  // The addresses are IPv6 (NTP's reference id is then a hash, not an address).
+  bool ipv6 = false;
 
   [[nodiscard]] constexpr Direction clientToServer() const {
     return localIsClient ? Direction::Outbound : Direction::Inbound;

@@ -188,7 +188,7 @@ void Tracker::inspect(Connection& c, const decode::PacketView& p, bool fromLocal
     // Allocated on the first payload only: connections without one never cost DPI memory.
     const dpi::FlowInfo flow{
         c.proto() == core::proto::kTcp ? dpi::Transport::Tcp : dpi::Transport::Udp,
-        c.local().port, c.remote().port, c.localInitiated};
+        c.local().port, c.remote().port, c.localInitiated, !c.local().addr.isV4()};
     c.inspector = std::make_unique<dpi::Inspector>(flow);
   }
   c.inspector->feed(p.payload, fromLocal ? dpi::Direction::Outbound : dpi::Direction::Inbound,

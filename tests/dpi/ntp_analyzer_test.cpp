@@ -1,5 +1,6 @@
 #include "dpi/ntp/ntp_analyzer.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -33,6 +34,7 @@ struct Described final : dpi::FieldSink {
     switch (v.kind) {
       case dpi::FieldKind::Number: value = std::to_string(v.number); break;
       case dpi::FieldKind::Address: value = v.addr.toString(); break;
+      case dpi::FieldKind::Code: value = fmt::format("0x{:0{}x}", v.number, v.hexDigits); break;
       default: value = std::string(v.str); break;
     }
     items.push_back(std::string(info.key) + "=" + value);
@@ -148,6 +150,18 @@ TEST(NtpAnalyzer, Stratum2ReferenceIsAnIpv4Address) {
   const auto d = describe(f);
   EXPECT_NE(std::find(d.begin(), d.end(), "ntp_refid=17.253.26.125"), d.end());
   EXPECT_EQ(dpi::ntp::ntpRefidText(f.clock), "");
+}
+
+// RFC 5905 §7.3: over IPv6 a stratum 2+ reference id is the start of an MD5 hash of the
+// server's address, shown as a number rather than as an IPv4 address it is not.
+TEST(NtpAnalyzer, Stratum2ReferenceOverIpv6IsAHash) {
+  dpi::FlowInfo flow = ntpClientFlow();
+  flow.ipv6 = true;
+  Conversation c(flow);
+  c.send(in(ntpPacket(4, mode::kServer, 2, refidAddress(0x1a, 0x2b, 0x3c, 0x4d))));
+  const auto d = describe(ntpOf(c));
+  EXPECT_NE(std::find(d.begin(), d.end(), "ntp_refid=0x1a2b3c4d"), d.end());
+  EXPECT_EQ(std::count_if(d.begin(), d.end(), [](const std::string& s) { return s.rfind("ntp_refid=", 0) == 0; }), 1);
 }
 
 TEST(NtpAnalyzer, KissOfDeath) {

@@ -100,6 +100,7 @@ Verdict NtpAnalyzer::feed(const Segment& seg, Context& ctx) {
   if (!ctx.facts.setProto(&kNtp)) return Verdict::NotMine;
 
   auto& f = ctx.facts.get<NtpFacts>();
+  f.ipv6 = ctx.flow.ipv6;
   if (!f.requestSeen && !f.responseSeen) {
     f.version = h->version;
     f.mode = h->mode;

@@ -76,9 +76,14 @@ void NtpFacts::describe(FieldSink& out) const {
     out.field(kRefid, FieldValue::wire(t));
   } else if (clock.stratum > 1 && !zero(clock.refid)) {
     // Over IPv4 the upstream server's address. Over IPv6 these four bytes are the start of
-    // an MD5 hash of its address (RFC 5905 §7.3), which the analyzer cannot tell apart:
-    // FlowInfo does not carry the address family.
-    out.field(kRefid, FieldValue::address(core::IpAddr::v4Bytes(clock.refid)));
+    // an MD5 hash of its address (RFC 5905 §7.3): shown as the number it is.
+    if (ipv6) {
+      const std::uint32_t hash = (std::uint32_t{clock.refid[0]} << 24) | (std::uint32_t{clock.refid[1]} << 16) |
+                                 (std::uint32_t{clock.refid[2]} << 8) | clock.refid[3];
+      out.field(kRefid, FieldValue::code(hash, 8));
+    } else {
+      out.field(kRefid, FieldValue::address(core::IpAddr::v4Bytes(clock.refid)));
+    }
   }
   if (clock.poll >= 0 && clock.poll <= kMaxPollExponent) {
     out.field(kPoll, FieldValue::num(std::uint64_t{1} << clock.poll));

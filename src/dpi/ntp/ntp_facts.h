@@ -54,6 +54,7 @@ struct NtpFacts : FactsOf<NtpFacts> {
   // answer, a symmetric-active peer's own. A client's request describes only the client.
   bool clockKnown = false;
   NtpClock clock;
+  bool ipv6 = false;  // over IPv6 a stratum 2+ reference id is a hash, not an address
 
   void describe(FieldSink& out) const override;
   // The reference id when it is text ("GPS", a kiss code), else the first message's mode.
