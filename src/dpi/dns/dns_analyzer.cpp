@@ -37,14 +37,11 @@ public:
 
 private:
   // DNS over TCP (RFC 1035 §4.2.2): each message behind a 2-byte length.
-  struct TcpSide {
-    StreamOrder order;
+  struct TcpSide : FramedSide {
     std::array<std::uint8_t, 2> prefix{};
     std::uint8_t prefixHave = 0;
     std::size_t want = 0;  // bytes of the current message kept (≤ kMaxDnsTcpMessageBytes)
     std::size_t skip = 0;  // bytes of the current message (or lost stream) passed over
-    std::vector<std::uint8_t> buf;
-    bool lost = false;  // a gap broke the framing: nothing more is read on this side
   };
 
   // `cut`: only the first kMaxDnsTcpMessageBytes of a longer message; running off its end
@@ -182,13 +179,7 @@ Verdict DnsAnalyzer::feed(const Segment& seg, Context& ctx) {
   if (!sides_) return message(seg.data, ctx);
   auto& sides = *sides_;
   TcpSide& side = sides[static_cast<std::size_t>(seg.dir)];
-  const auto acc = side.order.accept(seg.tcpSeq, seg.data);
-  if (acc.gap) {
-    side.lost = true;
-    side.buf.clear();
-    side.buf.shrink_to_fit();
-  }
-  const Verdict v = feedTcp(side, acc.data, ctx);
+  const Verdict v = feedTcp(side, side.accept(seg.tcpSeq, seg.data), ctx);
   if ((v == Verdict::NeedMore || v == Verdict::Monitor) && sides[0].lost && sides[1].lost) {
     return ctx.facts.proto() == proto_ ? Verdict::Done : Verdict::NotMine;
   }

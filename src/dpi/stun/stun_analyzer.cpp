@@ -41,13 +41,10 @@ public:
 
 private:
   // STUN over TCP (RFC 8489 §6.2.2): messages back to back, framed by their own length.
-  struct TcpSide {
-    StreamOrder order;
-    std::vector<std::uint8_t> buf;  // the current message's bytes, while incomplete
-    std::size_t want = 0;           // bytes of the current message to read; 0: header first
-    std::size_t skip = 0;           // bytes of ChannelData passed over
-    bool cut = false;               // the current message is longer than kept
-    bool lost = false;              // a gap broke the framing: this side is no longer read
+  struct TcpSide : FramedSide {
+    std::size_t want = 0;  // bytes of the current message to read; 0: header first
+    std::size_t skip = 0;  // bytes of ChannelData passed over
+    bool cut = false;      // the current message is longer than kept
   };
 
   Verdict udp(core::Bytes data, Context& ctx);
@@ -165,13 +162,7 @@ Verdict StunAnalyzer::feed(const Segment& seg, Context& ctx) {
   if (!sides_) return udp(seg.data, ctx);
   auto& sides = *sides_;
   TcpSide& side = sides[static_cast<std::size_t>(seg.dir)];
-  const auto acc = side.order.accept(seg.tcpSeq, seg.data);
-  if (acc.gap) {
-    side.lost = true;
-    side.buf.clear();
-    side.buf.shrink_to_fit();
-  }
-  const Verdict v = tcp(side, acc.data, ctx);
+  const Verdict v = tcp(side, side.accept(seg.tcpSeq, seg.data), ctx);
   if (v == Verdict::NeedMore && sides[0].lost && sides[1].lost) {
     return ctx.facts.proto() == &kStun ? Verdict::Done : Verdict::NotMine;
   }
