@@ -22,6 +22,14 @@ constexpr std::uint32_t kIpv6Header = 40;
 constexpr std::uint16_t kIpv4MoreFragments = 0x2000;
 constexpr std::uint16_t kIpv4OffsetMask = 0x1fff;
 
+// Routing header types whose address list names the final destination (RFC 8200 §4.4):
+// type 0 (deprecated source route) and type 2 (Mobile IPv6) carry it last, type 4 (segment
+// routing, RFC 8754) carries it first. Its 4-byte type-specific field precedes the list.
+constexpr std::uint8_t kRoutingSourceRoute = 0;
+constexpr std::uint8_t kRoutingMobileIpv6 = 2;
+constexpr std::uint8_t kRoutingSegment = 4;
+constexpr std::uint32_t kRoutingFixed = 8;
+
 // RFC 2675 jumbo payload option: 4 bytes holding the length after the fixed header.
 constexpr std::uint8_t kOptPad1 = 0;
 constexpr std::uint8_t kOptJumbo = 0xc2;
@@ -47,6 +55,26 @@ std::optional<std::uint32_t> findJumboLength(core::Bytes opts) {
     if (!c.skip(*len)) return std::nullopt;
   }
   return std::nullopt;
+}
+
+// While segments remain, the address in the IPv6 header is the next hop, not the peer:
+// the transport checksum (and tshark's conversations) use the final destination, which the
+// routing header names. `header` is the whole routing header.
+void takeFinalDestination(core::Bytes header, PacketView& out) {
+  core::Cursor c(header);
+  const auto type = c.peekU8(2);
+  const auto segmentsLeft = c.peekU8(3);
+  if (!type || !segmentsLeft || *segmentsLeft == 0 || header.size() < kRoutingFixed + 16) return;
+  const std::size_t addresses = (header.size() - kRoutingFixed) / 16;
+  std::size_t index = 0;
+  switch (*type) {
+    case kRoutingSourceRoute:
+    case kRoutingMobileIpv6: index = addresses - 1; break;
+    case kRoutingSegment: index = 0; break;
+    default: return;
+  }
+  c.skip(kRoutingFixed + index * 16);
+  if (const auto addr = c.take(16)) out.dst = core::IpAddr::v6Bytes(*addr);
 }
 
 // Walks the extension headers in front of the upper-layer protocol. On return with Ok,
@@ -84,6 +112,8 @@ Status walkExtensionHeaders(std::uint8_t& proto, Layer& rest, bool ipv6, bool ju
         return Status::Fragment;
       }
       if (more) rest.partial = true;
+    } else if (proto == kProtoRouting) {
+      takeFinalDestination(rest.bytes.first(size), out);
     } else if (proto == kProtoHopByHop && jumbo && walked == 0) {
       const auto options = c.take(size - 2);
       if (!options) return Status::Malformed;

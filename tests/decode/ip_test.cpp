@@ -168,6 +168,37 @@ TEST(DecodeIpv6, EachExtensionHeaderIsWalked) {
   }
 }
 
+// With segments left, the peer is the routing header's final destination, as in the
+// transport checksum and in tshark's conversations; the IPv6 header names the next hop.
+TEST(DecodeIpv6, RoutingHeaderNamesTheFinalDestination) {
+  auto routing = [](std::uint8_t type, std::uint8_t left, const std::vector<Ip6>& addrs) {
+    Frame body{type, left, 0, 0, 0, 0};
+    if (type == 4) body[2] = static_cast<std::uint8_t>(addrs.size() - 1);  // last entry
+    for (const Ip6& a : addrs) body.insert(body.end(), a.begin(), a.end());
+    return ipv6(kA6, kB6, kRouting, ext(kUdp, body, udp(1, 2, kHello)));
+  };
+  struct Case {
+    const char* name;
+    Frame frame;
+    Ip6 peer;
+  };
+  const std::vector<Case> cases = {
+      {"source route, two left", routing(0, 2, {kC6, kD6}), kD6},
+      {"source route, one left", routing(0, 1, {kC6}), kC6},
+      {"source route, none left", routing(0, 0, {kC6, kD6}), kB6},
+      {"mobile ipv6 home address", routing(2, 1, {kC6}), kC6},
+      {"segment routing: the first entry is the last segment", routing(4, 1, {kD6, kC6}), kD6},
+      {"unknown type", routing(3, 1, {kC6}), kB6},
+  };
+  for (const auto& c : cases) {
+    PacketView p;
+    ASSERT_EQ(decodeFrame(LinkType::RawIpv6, c.frame, p), Status::Ok) << c.name;
+    EXPECT_EQ(p.src, addr(kA6)) << c.name;
+    EXPECT_EQ(p.dst, addr(c.peer)) << c.name;
+    EXPECT_EQ(p.dport, 2) << c.name;
+  }
+}
+
 TEST(DecodeIpv6, AhLengthCountsFourByteUnitsPlusTwo) {
   // A 24-byte ICV gives a header of 36 bytes: length field 7.
   const Frame f = ipv6(kA6, kB6, kAh, ah(kUdp, 24, udp(500, 4500, kHello)));
