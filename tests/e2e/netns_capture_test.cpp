@@ -35,13 +35,17 @@ std::string key(const std::string& proto, std::uint64_t lport, std::uint64_t rpo
   return proto + ":" + std::to_string(lport) + ">" + std::to_string(rport);
 }
 
-// Reads the dumpcap file with tshark: one line per frame.
+// Reads the dumpcap file with tshark: one line per frame, IP fragments left as they are on
+// the wire. A later fragment (no ports) belongs to the conversation of the first fragment
+// with the same addresses and IP ID.
 Oracle readOracle(const fs::path& pcap) {
   const auto r = runCommand(
-      "tshark -n -r " + pcap.string() +
+      "tshark -n -o ip.defragment:FALSE -r " + pcap.string() +
       " -T fields -E separator=, -e frame.len -e ip.src -e ip.proto -e tcp.srcport -e tcp.dstport"
-      " -e udp.srcport -e udp.dstport -e icmp.ident -e arp.src.proto_ipv4 -e arp.dst.proto_ipv4 2>/dev/null");
+      " -e udp.srcport -e udp.dstport -e icmp.ident -e arp.src.proto_ipv4 -e arp.dst.proto_ipv4"
+      " -e ip.dst -e ip.id -e ip.frag_offset 2>/dev/null");
   Oracle o;
+  std::map<std::string, std::pair<std::string, bool>> fragmentOwner;  // src,dst,id → row, outbound
   std::istringstream in(r.out);
   std::string line;
   while (std::getline(in, line)) {
@@ -49,12 +53,17 @@ Oracle readOracle(const fs::path& pcap) {
     std::stringstream ss(line);
     std::string cell;
     while (std::getline(ss, cell, ',')) f.push_back(cell);
-    f.resize(10);
+    f.resize(13);
     ++o.frames;
     const std::uint64_t len = std::stoull(f[0]);
     std::string k;
     bool outbound = false;
-    if (!f[8].empty()) {  // ARP: one row for the address pair
+    const std::string fragmentId = f[1] + ">" + f[10] + "#" + f[11];
+    if (!f[12].empty() && f[12] != "0") {
+      const auto owner = fragmentOwner.find(fragmentId);
+      k = owner != fragmentOwner.end() ? owner->second.first : "fragment without its first:" + line;
+      outbound = owner != fragmentOwner.end() && owner->second.second;
+    } else if (!f[8].empty()) {  // ARP: one row for the address pair
       k = "ARP";
       outbound = f[8] == NetnsPair::kAddrA;
     } else if (f[2] == "6" || f[2] == "17") {
@@ -69,6 +78,7 @@ Oracle readOracle(const fs::path& pcap) {
     } else {
       k = "other:" + line;
     }
+    if (f[12] == "0") fragmentOwner[fragmentId] = {k, outbound};
     auto& row = o.rows[k];
     DirCount& d = outbound ? row.first : row.second;
     ++d.packets;
@@ -191,6 +201,13 @@ TEST(NetnsCapture, ReportsExactlyTheTrafficMade) {
   EXPECT_EQ(udp.at("bytes_received"), 5 * (14 + 20 + 8 + 200));
   EXPECT_EQ(udp.at("state"), "UDP_ACTIVE");
   EXPECT_EQ(udp.at("end_reason"), "forced_end");
+  // IP fragments: every fragment is counted in its datagram's connection.
+  const json fragmented = byDport(5004);
+  ASSERT_FALSE(fragmented.is_null());
+  EXPECT_EQ(fragmented.at("packets_sent"), 2 * 3);
+  EXPECT_EQ(fragmented.at("packets_received"), 3);
+  EXPECT_EQ(fragmented.at("bytes_sent"), 2 * (3 * (14 + 20) + 8 + 4000));
+  EXPECT_EQ(fragmented.at("bytes_received"), 3 * (14 + 20) + 8 + 3200);
   ASSERT_TRUE(closed.count("ICMP:16962"));
   const json& icmp = closed["ICMP:16962"];
   EXPECT_EQ(icmp.at("packets_sent"), 3);

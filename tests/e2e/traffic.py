@@ -2,7 +2,9 @@
 """Makes known, bounded traffic between two test network namespaces.
 
   traffic.py serve ADDR        (in the server namespace) TCP on 5001 (clean close) and 5002
-                               (reset), UDP echo-with-reply on 5003; exits after the clients.
+                               (reset), UDP echo-with-reply on 5003, and on 5004 datagrams
+                               larger than the link MTU (sent as IP fragments); exits after
+                               the clients.
   traffic.py clients ADDR      (in the client namespace) runs every scenario once.
 
 Sizes are fixed so the test can predict them; everything is bounded in count and time.
@@ -18,6 +20,9 @@ TCP_CLEAN, TCP_RESET, UDP_PORT = 5001, 5002, 5003
 REQUEST, RESPONSE = 1000, 3000
 UDP_COUNT, UDP_OUT, UDP_IN = 5, 100, 200
 ICMP_COUNT, ICMP_ID, ICMP_PAYLOAD = 3, 0x4242, 56
+# Over the 1500-byte veth MTU: each datagram leaves as 3 IP fragments.
+FRAG_PORT, FRAG_COUNT, FRAG_OUT, FRAG_IN = 5004, 2, 4000, 3200
+IP_MTU_DISCOVER, IP_PMTUDISC_DONT = 10, 0  # linux/in.h: let the kernel fragment
 DEADLINE = 20.0  # seconds: nothing here may run longer
 
 
@@ -54,7 +59,15 @@ def serve(addr):
                 _, peer = s.recvfrom(65536)
                 s.sendto(b"u" * UDP_IN, peer)
 
-    threads = [threading.Thread(target=f) for f in (clean, reset, udp)]
+    def fragmented():
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT)
+            s.bind((addr, FRAG_PORT))
+            for _ in range(FRAG_COUNT):
+                _, peer = s.recvfrom(65536)
+            s.sendto(b"F" * FRAG_IN, peer)
+
+    threads = [threading.Thread(target=f) for f in (clean, reset, udp, fragmented)]
     for t in threads:
         t.start()
     print("ready", flush=True)
@@ -99,6 +112,13 @@ def clients(addr):
         for _ in range(UDP_COUNT):
             u.sendto(b"d" * UDP_OUT, (addr, UDP_PORT))
             u.recvfrom(65536)
+    time.sleep(0.3)
+    # UDP datagrams that the kernel sends as IP fragments, and one fragmented reply.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT)
+        for _ in range(FRAG_COUNT):
+            u.sendto(b"f" * FRAG_OUT, (addr, FRAG_PORT))
+        u.recvfrom(65536)
     time.sleep(0.3)
     # ICMP echo with a fixed identifier (raw socket: we are root in the test).
     with socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP) as r:
