@@ -83,6 +83,7 @@ void PcapSource::deliver(const void* header, const std::uint8_t* bytes) {
   f.wireLen = std::max(h->len, h->caplen);
   f.data = core::Bytes(bytes, h->caplen);
   f.linkType = linkType_;
+  f.dataLink = dataLink_;
   delivered_.store(delivered_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   try {
     sink_->onFrame(f);
@@ -175,6 +176,7 @@ decode::LinkType linkTypeFromDlt(int dlt) {
     case 113: return decode::LinkType::LinuxSll;    // DLT_LINUX_SLL
     case 228: return decode::LinkType::RawIpv4;     // DLT_IPV4
     case 229: return decode::LinkType::RawIpv6;     // DLT_IPV6
+    case 239: return decode::LinkType::Nflog;       // DLT_NFLOG (Linux netfilter log)
     case 258: return decode::LinkType::Pktap;       // DLT_PKTAP (macOS)
     case 276: return decode::LinkType::LinuxSll2;   // DLT_LINUX_SLL2
     default: return decode::LinkType::Unsupported;
