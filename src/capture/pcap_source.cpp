@@ -1,6 +1,9 @@
 #include "capture/pcap_source.h"
 
 #include <pcap.h>
+#include <poll.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cctype>
@@ -67,6 +70,7 @@ PcapSource::PcapSource(Params params)
       name_(std::move(params.name)),
       warning_(std::move(params.warning)),
       gzip_(std::move(params.gzip)),
+      pollTimeoutMs_(params.pollTimeoutMs),
       dataLink_(pcap_datalink(handle_.get())),
       linkType_(linkTypeFromDlt(dataLink_)) {}
 
@@ -99,6 +103,11 @@ ReadStatus PcapSource::dispatch(int maxFrames, FrameSink& sink) {
   if (stopRequested_.load(std::memory_order_relaxed)) return ReadStatus::Stopped;
   if (finished_ != ReadStatus::Ok) return finished_;
 
+  if (pollTimeoutMs_ > 0) {
+    pollfd p{pcap_get_selectable_fd(handle_.get()), POLLIN, 0};
+    const int ready = ::poll(&p, 1, pollTimeoutMs_);
+    if (ready == 0 || (ready < 0 && errno == EINTR)) return ReadStatus::Ok;  // idle, as a timeout
+  }
   sink_ = &sink;
   const int rc = pcap_dispatch(handle_.get(), maxFrames > 0 ? maxFrames : -1, &onPcapPacket,
                                reinterpret_cast<u_char*>(this));

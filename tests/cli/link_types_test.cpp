@@ -28,18 +28,32 @@ protected:
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // A classic pcap (big-endian header) with one record per frame, a second apart.
+  // A classic little-endian pcap (as an x86 host writes it: NFLOG TLV headers follow the
+  // file's byte order, and libpcap converts both together) with one record per frame, a
+  // second apart.
   fs::path writePcap(const std::string& name, std::uint32_t linkType, const std::vector<Bytes>& frames) {
-    ByteWriter w;
-    w.be32(0xa1b2c3d4).be16(2).be16(4).be32(0).be32(0).be32(65535).be32(linkType);
+    Bytes w;
+    auto le32 = [&](std::uint32_t v) {
+      for (int i = 0; i < 4; ++i) w.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    };
+    le32(0xa1b2c3d4);
+    le32(0x00040002);  // version 2.4: major then minor, each 16-bit little-endian
+    le32(0);
+    le32(0);
+    le32(65535);
+    le32(linkType);
     std::uint32_t sec = 1'700'000'000;
     for (const Bytes& f : frames) {
       const auto len = static_cast<std::uint32_t>(f.size());
-      w.be32(sec++).be32(0).be32(len).be32(len).bytes(f);
+      le32(sec++);
+      le32(0);
+      le32(len);
+      le32(len);
+      w.insert(w.end(), f.begin(), f.end());
     }
     const fs::path p = dir_ / name;
     std::ofstream(p, std::ios::binary)
-        .write(reinterpret_cast<const char*>(w.data().data()), static_cast<std::streamsize>(w.size()));
+        .write(reinterpret_cast<const char*>(w.data()), static_cast<std::streamsize>(w.size()));
     return p;
   }
 

@@ -38,8 +38,9 @@ TEST(NflogLive, LoggedDatagramsBecomeAConnectionWithThePrefix) {
   }
   const int group = 40 + static_cast<int>(::getpid() % 1000);  // the namespace is ours: any group
   const std::string rules =
-      "table inet rustnet_test { chain out { type filter hook output priority 0; policy accept; "
-      "udp dport 5009 log group " + std::to_string(group) + " prefix \"rn-test\" } }";
+      "add table inet rustnet_test; "
+      "add chain inet rustnet_test out { type filter hook output priority 0; policy accept; }; "
+      "add rule inet rustnet_test out udp dport 5009 log group " + std::to_string(group) + " prefix \"rn-test\"";
   const auto added = runCommand(net.execA("nft '" + rules + "'") + " 2>&1");
   if (added.status != 0) GTEST_SKIP() << "nft could not add a log rule here: " << added.out;
 
@@ -60,7 +61,8 @@ TEST(NflogLive, LoggedDatagramsBecomeAConnectionWithThePrefix) {
       "for i in range(3):\n"
       "    s.sendto(b'x'*64,('" + std::string(NetnsPair::kAddrB) + "',5009)); time.sleep(0.05)\"") + " 2>&1");
   ASSERT_EQ(sent.status, 0) << sent.out;
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // The kernel batches log messages and flushes a group's batch after up to a second.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
 
   runCommand("kill -INT $(cat " + pidFile.string() + ")");
   ASSERT_TRUE(waitUntil([&] {
@@ -73,7 +75,9 @@ TEST(NflogLive, LoggedDatagramsBecomeAConnectionWithThePrefix) {
   std::string line;
   json closed;
   json summary;
+  std::string all;
   while (std::getline(in, line)) {
+    all += line + "\n";
     json e = json::parse(line);
     if (e.at("event") == "summary") summary = e;
     if (e.at("event") == "connection_closed" && e.value("destination_port", 0) == 5009) closed = e;
@@ -82,7 +86,7 @@ TEST(NflogLive, LoggedDatagramsBecomeAConnectionWithThePrefix) {
   ASSERT_FALSE(summary.is_null()) << "no summary; stderr: " << err;
   EXPECT_EQ(summary.at("interface"), "nflog:" + std::to_string(group));
   EXPECT_EQ(summary.at("packets_unsupported_link"), 0);
-  ASSERT_FALSE(closed.is_null()) << "no row for the logged datagrams; stderr: " << err;
+  ASSERT_FALSE(closed.is_null()) << "no row for the logged datagrams; stderr: " << err << "; output: " << all;
   EXPECT_EQ(closed.at("protocol"), "UDP");
   EXPECT_EQ(closed.at("source_port"), 41009);
   EXPECT_EQ(closed.at("destination_ip"), NetnsPair::kAddrB);
