@@ -29,6 +29,7 @@ PACKAGES=(
   libjemalloc-dev     # the rustnet binary's allocator (docs/performance.md)
   iproute2            # e2e tests: network namespaces and veth pairs
   tshark              # e2e tests: an independent view of the traffic they make
+  nftables            # e2e tests: a `log group` rule feeding an nflog:N capture
   tcpreplay
   socat
   curl

@@ -89,6 +89,20 @@ std::optional<std::string> strictFilterError(const filter::Filter& f) {
   return std::nullopt;
 }
 
+// Frames the decoder could not read at all are easy to miss in the counters (a capture of
+// an unsupported link type otherwise just shows nothing), so the run ends with one line
+// naming the link type. Once per run, at its end: the count is then complete, and the UI
+// header says the same while the run goes on.
+void warnUnsupportedLink(const engine::Engine& eng) {
+  const std::uint64_t skipped = eng.stats().decode.unsupported;
+  if (skipped == 0) return;
+  const std::string msg = fmt::format("{} frame{} skipped: link type {} is not supported", skipped,
+                                      skipped == 1 ? "" : "s", eng.unsupportedLink());
+  spdlog::warn("{}", msg);
+  std::fflush(stdout);
+  fmt::print(stderr, "rustnet: warning: {}\n", msg);
+}
+
 // The run's outcome as an exit status, with one error line when it is not 0.
 int exitStatus(const engine::Engine& eng, const output::PumpResult& r, const std::string& jsonLog) {
   if (r.sourceError) {
@@ -239,5 +253,6 @@ int main(int argc, char** argv) {
     }
 #endif
   }
+  warnUnsupportedLink(*eng);
   return exitStatus(*eng, result, o.jsonLog);
 }

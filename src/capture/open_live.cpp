@@ -170,6 +170,13 @@ std::unique_ptr<Source> openLive(const LiveOptions& options) {
   detail::applyFilter(a.handle.get(), options.bpfFilter, mask);
 
   detail::PcapSource::Params params;
+  // Linux's netfilter log devices (nflog, nflog:N) read with a blocking recv that ignores
+  // the timeout: poll them instead, or an idle group would hold the capture thread forever.
+  if (iface.starts_with("nflog") && pcap_get_selectable_fd(a.handle.get()) >= 0) {
+    std::array<char, PCAP_ERRBUF_SIZE> nbErr{};
+    (void)pcap_setnonblock(a.handle.get(), 1, nbErr.data());  // the poll alone suffices; this is a safety net
+    params.pollTimeoutMs = std::max(options.timeoutMs, 1);
+  }
   params.nanoTimestamps = pcap_get_tstamp_precision(a.handle.get()) == PCAP_TSTAMP_PRECISION_NANO;
   params.handle = std::move(a.handle);
   params.live = true;

@@ -1,6 +1,9 @@
 #include "capture/pcap_source.h"
 
 #include <pcap.h>
+#include <poll.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cctype>
@@ -67,6 +70,7 @@ PcapSource::PcapSource(Params params)
       name_(std::move(params.name)),
       warning_(std::move(params.warning)),
       gzip_(std::move(params.gzip)),
+      pollTimeoutMs_(params.pollTimeoutMs),
       dataLink_(pcap_datalink(handle_.get())),
       linkType_(linkTypeFromDlt(dataLink_)) {}
 
@@ -83,6 +87,7 @@ void PcapSource::deliver(const void* header, const std::uint8_t* bytes) {
   f.wireLen = std::max(h->len, h->caplen);
   f.data = core::Bytes(bytes, h->caplen);
   f.linkType = linkType_;
+  f.dataLink = dataLink_;
   delivered_.store(delivered_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   try {
     sink_->onFrame(f);
@@ -98,6 +103,11 @@ ReadStatus PcapSource::dispatch(int maxFrames, FrameSink& sink) {
   if (stopRequested_.load(std::memory_order_relaxed)) return ReadStatus::Stopped;
   if (finished_ != ReadStatus::Ok) return finished_;
 
+  if (pollTimeoutMs_ > 0) {
+    pollfd p{pcap_get_selectable_fd(handle_.get()), POLLIN, 0};
+    const int ready = ::poll(&p, 1, pollTimeoutMs_);
+    if (ready == 0 || (ready < 0 && errno == EINTR)) return ReadStatus::Ok;  // idle, as a timeout
+  }
   sink_ = &sink;
   const int rc = pcap_dispatch(handle_.get(), maxFrames > 0 ? maxFrames : -1, &onPcapPacket,
                                reinterpret_cast<u_char*>(this));
@@ -175,6 +185,7 @@ decode::LinkType linkTypeFromDlt(int dlt) {
     case 113: return decode::LinkType::LinuxSll;    // DLT_LINUX_SLL
     case 228: return decode::LinkType::RawIpv4;     // DLT_IPV4
     case 229: return decode::LinkType::RawIpv6;     // DLT_IPV6
+    case 239: return decode::LinkType::Nflog;       // DLT_NFLOG (Linux netfilter log)
     case 258: return decode::LinkType::Pktap;       // DLT_PKTAP (macOS)
     case 276: return decode::LinkType::LinuxSll2;   // DLT_LINUX_SLL2
     default: return decode::LinkType::Unsupported;

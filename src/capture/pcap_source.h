@@ -33,6 +33,10 @@ public:
     std::string warning;
     std::shared_ptr<GzipReader> gzip;  // set for gzip files; shared with the FILE* cookie
     std::unique_ptr<char[]> stdioBuffer;  // the FILE*'s buffer (files only)
+    // Live devices whose reads ignore pcap_set_timeout (Linux nflog: a blocking netlink
+    // recv) are made non-blocking and polled for this long instead, so that dispatch()
+    // still returns when idle and a stop request is seen. 0: rely on libpcap's timeout.
+    int pollTimeoutMs = 0;
   };
   explicit PcapSource(Params params);
 
@@ -58,6 +62,7 @@ private:
   std::string name_;
   std::string warning_;
   std::shared_ptr<GzipReader> gzip_;
+  int pollTimeoutMs_ = 0;
   int dataLink_;
   decode::LinkType linkType_;
 

@@ -348,6 +348,7 @@ private:
     frame_.wireLen = wireLen;
     frame_.data = data;
     frame_.linkType = i.link;
+    frame_.dataLink = i.dlt;
     frameReady_ = true;
     return true;
   }

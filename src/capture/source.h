@@ -27,6 +27,7 @@ struct Frame {
   // How to decode it: the source's link type, except in pcapng files whose interfaces
   // differ (each frame then carries its interface's).
   decode::LinkType linkType = decode::LinkType::Unsupported;
+  int dataLink = -1;  // the pcap DLT behind linkType, for messages about it
 };
 
 class FrameSink {

@@ -1,6 +1,8 @@
-// Link layers: Ethernet (+ VLAN tags), Linux cooked v1/v2, raw IP, BSD NULL/LOOP, PPP;
+// Link layers: Ethernet (+ VLAN tags), Linux cooked v1/v2, raw IP, BSD NULL/LOOP, PPP, NFLOG;
 // and ARP, which only ever sits directly on a link layer.
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 
 #include "decode/layers.h"
 
@@ -190,6 +192,111 @@ Status decodePktap(const Layer& frame, PacketView& out) {
   }
 }
 
+// NFLOG (what libpcap reads from netfilter's log groups): a 4-byte header (address family,
+// version 0, resource id in network order), then netlink-style TLVs whose 16-bit length
+// and type are in the byte order of the host that captured (the file does not say which),
+// each padded to 4 bytes. The length covers the TLV's own 4-byte header; the values of
+// UID and GID are in network order whatever the host.
+constexpr std::uint8_t kNflogAfInet = 2;    // Linux AF_INET
+constexpr std::uint8_t kNflogAfInet6 = 10;  // Linux AF_INET6
+constexpr std::uint32_t kNflogHeader = 4;
+constexpr std::uint32_t kNflogTlvHeader = 4;
+constexpr std::uint16_t kNflogTypeMask = 0x7fff;  // netlink's NLA_F_* bits are not the type
+constexpr std::uint16_t kNflogMaxType = 0xff;     // NFULA_* types are small; see pickOrder
+constexpr std::uint16_t kNfulaPayload = 9;
+constexpr std::uint16_t kNfulaPrefix = 10;
+constexpr std::uint16_t kNfulaUid = 11;
+constexpr std::uint16_t kNfulaGid = 14;
+
+struct NflogTlv {
+  std::uint16_t length = 0;
+  std::uint16_t type = 0;
+};
+
+std::optional<NflogTlv> readNflogTlv(const core::Cursor& c, std::size_t at, bool littleEndian) {
+  const auto be = [&](std::size_t off) { return c.peekBe16(off); };
+  const auto len = be(at);
+  const auto type = be(at + 2);
+  if (!len || !type) return std::nullopt;
+  const auto host = [&](std::uint16_t v) {
+    return littleEndian ? static_cast<std::uint16_t>((v >> 8) | (v << 8)) : v;
+  };
+  return NflogTlv{host(*len), static_cast<std::uint16_t>(host(*type) & kNflogTypeMask)};
+}
+
+// The byte order, from the first TLV: a small type number read in the wrong order is a
+// multiple of 256, so at most one order gives a plausible type with a plausible length.
+std::optional<bool> pickNflogOrder(const core::Cursor& c) {
+  for (const bool le : {true, false}) {
+    const auto t = readNflogTlv(c, kNflogHeader, le);
+    if (t && t->type != 0 && t->type <= kNflogMaxType && t->length >= kNflogTlvHeader) return le;
+  }
+  return std::nullopt;
+}
+
+void takeNflogPrefix(core::Bytes value, NflogMeta& meta) {
+  std::size_t n = 0;
+  while (n < value.size() && value[n] != 0) ++n;  // NUL-terminated; an unterminated one ends at the TLV
+  n = std::min(n, meta.prefix.size());
+  for (std::size_t i = 0; i < n; ++i) meta.prefix[i] = static_cast<char>(value[i]);
+  meta.prefixLen = static_cast<std::uint8_t>(n);
+  meta.hasPrefix = true;
+}
+
+Status decodeNflog(const Layer& frame, PacketView& out) {
+  core::Cursor c(frame.bytes);
+  const auto family = c.peekU8(0);
+  const auto version = c.peekU8(1);
+  if (!family || !version || frame.bytes.size() < kNflogHeader) return Status::Malformed;
+  if (*version != 0) return Status::NotIp;
+  const auto order = pickNflogOrder(c);
+  if (!order) return Status::Malformed;
+  std::optional<Layer> payload;
+  std::uint32_t at = kNflogHeader;
+  for (int i = 0; at < frame.wireLen; ++i) {
+    if (i == kMaxNflogTlvs) {
+      if (!payload) return Status::Malformed;  // more TLVs than any kernel writes before it
+      break;
+    }
+    const auto tlv = readNflogTlv(c, at, *order);
+    if (!tlv && frame.bytes.size() < frame.wireLen) break;  // the snaplen cut the walk here
+    if (!tlv || tlv->length < kNflogTlvHeader) return Status::Malformed;
+    if (tlv->length > frame.wireLen - at) return Status::Malformed;
+    const Layer value = clip(after(frame, at + kNflogTlvHeader), tlv->length - kNflogTlvHeader);
+    const bool whole = value.bytes.size() == value.wireLen;
+    switch (tlv->type) {
+      case kNfulaPayload: payload = value; break;
+      case kNfulaPrefix:
+        if (whole) takeNflogPrefix(value.bytes, out.nflog);
+        break;
+      case kNfulaUid:
+      case kNfulaGid: {
+        core::Cursor v(value.bytes);
+        const auto id = v.be32();
+        if (!id || !whole) break;
+        if (tlv->type == kNfulaUid) {
+          out.nflog.uid = *id;
+          out.nflog.hasUid = true;
+        } else {
+          out.nflog.gid = *id;
+          out.nflog.hasGid = true;
+        }
+        break;
+      }
+      default: break;
+    }
+    if (!whole) break;  // the snaplen cut this TLV: nothing after it was captured
+    const std::uint32_t padded = (static_cast<std::uint32_t>(tlv->length) + 3u) & ~3u;
+    at += padded;
+  }
+  if (!payload) return Status::NotIp;  // a log record without the packet (or its start)
+  switch (*family) {
+    case kNflogAfInet: return decodeIpv4(*payload, 0, out);
+    case kNflogAfInet6: return decodeIpv6(*payload, 0, out);
+    default: return decodeRawByVersion(*payload, out);  // AF_UNSPEC (bridge, netdev): by nibble
+  }
+}
+
 }  // namespace
 
 Status decodeLink(LinkType link, Layer frame, PacketView& out) {
@@ -204,6 +311,7 @@ Status decodeLink(LinkType link, Layer frame, PacketView& out) {
     case LinkType::LinuxSll2: return decodeSll2(frame, out);
     case LinkType::Ppp: return decodePpp(frame, out);
     case LinkType::Pktap: return decodePktap(frame, out);
+    case LinkType::Nflog: return decodeNflog(frame, out);
     case LinkType::Unsupported: break;
   }
   return Status::Unsupported;

@@ -22,6 +22,7 @@ const char* linkTypeName(LinkType t) {
     case LinkType::LinuxSll2: return "linux-sll2";
     case LinkType::Ppp: return "ppp";
     case LinkType::Pktap: return "pktap";
+    case LinkType::Nflog: return "nflog";
     case LinkType::Unsupported: break;
   }
   return "unsupported";

@@ -3,6 +3,7 @@
 // PacketView of plain fields plus a view of the transport payload that aliases the frame
 // (valid only while the frame is). No allocation, no exceptions.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "core/cursor.h"
@@ -22,6 +23,7 @@ enum class LinkType : std::uint8_t {
   LinuxSll2,  // LINKTYPE_LINUX_SLL2 (20-byte cooked header)
   Ppp,        // DLT_PPP (with or without the ff 03 address/control bytes)
   Pktap,      // LINKTYPE_PKTAP (macOS): a metadata header, then a frame of another DLT
+  Nflog,      // LINKTYPE_NFLOG (Linux netfilter log): a 4-byte header, then TLVs
   Unsupported,
 };
 const char* linkTypeName(LinkType t);
@@ -50,6 +52,21 @@ inline constexpr std::uint8_t kUrg = 0x20;
 inline constexpr int kMaxVlanTags = 4;        // stacked 802.1Q/802.1ad tags
 inline constexpr int kMaxIpv6ExtHeaders = 8;  // extension headers walked
 inline constexpr int kMaxIpInIpDepth = 2;     // IPv4/IPv6 encapsulated in IP (proto 4/41)
+inline constexpr int kMaxNflogTlvs = 32;      // NFLOG TLVs walked (the kernel writes ~10)
+// NFLOG prefix bytes kept (iptables allows 64 with the NUL; longer nft prefixes are cut).
+inline constexpr std::size_t kMaxNflogPrefix = 63;
+
+// What an NFLOG record says about the packet besides the packet itself (LinkType::Nflog).
+// Fixed size: a PacketView is copied into the worker rings as bytes.
+struct NflogMeta {
+  std::array<char, kMaxNflogPrefix> prefix{};  // raw bytes from the wire: escape to show
+  std::uint8_t prefixLen = 0;
+  bool hasPrefix = false;
+  bool hasUid = false;
+  bool hasGid = false;
+  std::uint32_t uid = 0;  // the socket owner, when the logged packet had a local socket
+  std::uint32_t gid = 0;
+};
 
 struct PacketView {
   core::Timestamp ts;
@@ -88,6 +105,8 @@ struct PacketView {
   // ARP (Ethernet/IPv4 only): src/dst above are the sender and target protocol addresses.
   std::uint16_t arpOp = 0;  // 1 request, 2 reply
   std::array<std::uint8_t, 6> arpSenderMac{};
+
+  NflogMeta nflog;  // LinkType::Nflog only; all empty otherwise
 
   // Transport payload clipped to both the captured bytes and the IP length. For protocols
   // without a decoded transport header (IGMP, ESP, GRE, ...) it is the whole IP payload;

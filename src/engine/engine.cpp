@@ -77,6 +77,10 @@ public:
     // Decoded once, here: the shard needs the addresses, and the worker (the busier thread)
     // then starts from the result.
     const decode::Status st = decode::decode(f.linkType, f.data, f.wireLen, f.ts, scratch_);
+    if (st == decode::Status::Unsupported && !sawUnsupported_) {
+      sawUnsupported_ = true;  // named once, in the run's warning (counted by the workers)
+      e_.unsupportedDataLink_.store(f.dataLink, std::memory_order_relaxed);
+    }
     if (e_.inlineMode_) {
       e_.workers_[0]->onDecoded(st, scratch_);
       return;
@@ -148,6 +152,7 @@ private:
   std::uint64_t seen_ = 0;
   std::uint64_t ourDropped_ = 0;
   std::uint64_t oversize_ = 0;
+  bool sawUnsupported_ = false;
 };
 
 Engine::Engine(EngineConfig config) : config_(std::move(config)) {
@@ -314,6 +319,7 @@ std::shared_ptr<const Snapshot> Engine::snapshot() const {
   merged->stats.capture.oversize = oversize_.load(std::memory_order_relaxed);
   merged->stats.capture.kernelDropped = kernelDropped_.load(std::memory_order_relaxed);
   merged->stats.capture.ifaceDropped = ifaceDropped_.load(std::memory_order_relaxed);
+  merged->unsupportedLink = unsupportedLink();
   return merged;
 }
 
@@ -334,6 +340,14 @@ std::string Engine::processFallbackReason() const {
 std::optional<process::Counters> Engine::processCounters() const {
   if (!attributor_) return std::nullopt;
   return attributor_->counters();
+}
+
+std::string Engine::unsupportedLink() const {
+  const int dlt = unsupportedDataLink_.load(std::memory_order_relaxed);
+  if (dlt == kNoDataLink) return {};
+  if (dlt < 0) return "unknown";
+  const std::string name = capture::dataLinkName(dlt);
+  return name.starts_with("DLT ") ? name : name + ", DLT " + std::to_string(dlt);
 }
 
 std::optional<std::string> Engine::sourceError() const {

@@ -62,6 +62,9 @@ struct Snapshot {
   core::Timestamp asOf;
   std::vector<ConnectionRecord> rows;
   EngineStats stats;
+  // The first link type the decoder could not read (Engine::unsupportedLink()); empty when
+  // every frame's could be.
+  std::string unsupportedLink;
 };
 
 class Engine {
@@ -103,6 +106,10 @@ public:
   [[nodiscard]] std::optional<process::Counters> processCounters() const;
   // Why the source ended early (a corrupt file, a read error); empty on a clean end.
   [[nodiscard]] std::optional<std::string> sourceError() const;
+  // The first link type seen that the decoder cannot read (its name and DLT number, e.g.
+  // "FRELAY (Frame Relay), DLT 107"); empty while every frame's could be read. Frames of
+  // such types are counted in stats().decode.unsupported.
+  [[nodiscard]] std::string unsupportedLink() const;
 
   [[nodiscard]] std::string sourceName() const { return sourceName_; }
   [[nodiscard]] bool isLive() const { return live_; }
@@ -137,6 +144,8 @@ private:
   std::atomic<std::uint64_t> oversize_{0};
   std::atomic<std::uint64_t> kernelDropped_{0};
   std::atomic<std::uint64_t> ifaceDropped_{0};
+  static constexpr int kNoDataLink = -2;  // below every DLT and the sources' "unknown" (-1)
+  std::atomic<int> unsupportedDataLink_{kNoDataLink};
   core::ThreadUsage captureUsage_;  // written before captureDone_ is released
   std::optional<std::string> sourceError_;  // written before captureDone_ is released
 };

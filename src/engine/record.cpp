@@ -24,6 +24,7 @@ ConnectionRecord makeRecord(const track::Tracker& tracker, const track::Connecti
   r.handshakeRttNs = c.tcp.handshakeRttNs;
   r.idleTimeout = tracker.idleTimeout(c);
   r.dpi = track::publishedFacts(c);
+  r.nflog = tracker.nflogOf(c);
   return r;
 }
 

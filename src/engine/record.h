@@ -44,6 +44,8 @@ struct ConnectionRecord {
   core::Duration idleTimeout;
   // What DPI learned (null when nothing); immutable, shared between snapshots.
   std::shared_ptr<const dpi::Facts> dpi;
+  // What netfilter logged (NFLOG captures; null otherwise); immutable, shared.
+  std::shared_ptr<const track::NflogInfo> nflog;
   // Joined in by the front end from the process attribution map (not per packet).
   std::optional<ProcessInfo> process;
 };

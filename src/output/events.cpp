@@ -44,6 +44,11 @@ void appendEvent(std::string& out, const engine::ConnectionEvent& e) {
   } else if (r.proto == core::proto::kTcp || r.proto == core::proto::kUdp) {
     j.null("pid").null("process_name");
   }
+  if (r.nflog) {
+    if (!r.nflog->prefix.empty()) j.wire("nflog_prefix", r.nflog->prefix);
+    if (r.nflog->uid >= 0) j.num("uid", r.nflog->uid);
+    if (r.nflog->gid >= 0) j.num("gid", r.nflog->gid);
+  }
   if (r.dpi) appendDpiFields(j, *r.dpi);
   if (e.kind == engine::ConnectionEvent::Kind::Closed) {
     j.str("end_reason", track::endReasonName(e.reason))

@@ -3,6 +3,7 @@
 // "local" is this host's side, or, when that cannot be told, the initiator (SPEC §2).
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/flow_key.h"
@@ -40,6 +41,17 @@ enum class EndReason : std::uint8_t {
   ForcedEnd,    // still open when the run ended (end of file, SIGINT/SIGTERM)
 };
 std::string_view endReasonName(EndReason r);
+
+// What a netfilter log (NFLOG capture) said about the connection's packets: the rule's
+// prefix and the local socket's owner. Kept beside the table (Tracker::nflogOf), not in
+// Connection: only NFLOG captures have it, and every connection would pay for the pointer.
+// Immutable once made, so records share it; a field learned later (the uid of a flow
+// whose first packet was a reply) makes a new one.
+struct NflogInfo {
+  std::string prefix;     // raw wire bytes (capped by the decoder): escape to show
+  std::int64_t uid = -1;  // -1 = not logged
+  std::int64_t gid = -1;
+};
 
 struct DirectionCounters {
   std::uint64_t packets = 0;

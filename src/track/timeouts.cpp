@@ -82,12 +82,45 @@ core::Duration baseTimeout(const Timeouts& t, const Connection& c) {
 
 namespace {
 bool lingerState(State s) { return s == State::Closed || s == State::TimeWait; }
+
+bool isDiscoveryPort(std::uint16_t port) {
+  switch (port) {
+    case 67:     // DHCP server
+    case 68:     // DHCP client
+    case 137:    // NetBIOS name service
+    case 138:    // NetBIOS datagrams
+    case 1900:   // SSDP
+    case 3702:   // WS-Discovery
+    case 5353:   // mDNS
+    case 5355:   // LLMNR
+    case 17500:  // Dropbox LAN sync
+    case 57621:  // Spotify
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool isBroadcastLike(const core::IpAddr& a) {
+  return a.isMulticastOrBroadcast() || (a.isV4() && a.bytes()[15] == 0xff);
+}
 }  // namespace
+
+bool isBeacon(const Connection& c) {
+  if (c.proto() != core::proto::kUdp) return false;
+  return isDiscoveryPort(c.key.a.port) || isDiscoveryPort(c.key.b.port) || isBroadcastLike(c.key.a.addr) ||
+         isBroadcastLike(c.key.b.addr);
+}
 
 core::Duration idleTimeout(const Timeouts& t, const Connection& c) {
   const core::Duration base = baseTimeout(t, c);
   if (lingerState(c.state)) return base;
   const std::uint64_t packets = c.totalPackets();
+  if (isBeacon(c)) {
+    const core::Duration floor = std::max(base, t.udp);
+    if (packets >= kBusyPackets && c.lastSeen - c.firstSeen >= kBusyAge) return floor * 2;
+    return floor;
+  }
   if (packets <= kSparsePackets) return base / 2;
   if (packets >= kBusyPackets && c.lastSeen - c.firstSeen >= kBusyAge) return base * 2;
   return base;

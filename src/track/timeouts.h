@@ -39,6 +39,12 @@ struct Timeouts {
 // twice its base timeout, since a quiet spell in a long conversation is more likely a
 // pause than its end. Linger states whose length the protocol fixes (TCP CLOSED and
 // TIME_WAIT) never get a grace.
+//
+// Beacons are the exception: discovery and sync chatter (mDNS, SSDP, NetBIOS, LLMNR, DHCP,
+// Dropbox LAN sync, Spotify, and any UDP to a broadcast or multicast address) sends a
+// packet or two every 30 s or so, forever. Halving would split each period into a row of
+// its own, so such connections (isBeacon) never get halved, and their timeout is at least
+// the UDP one (DNS's 30 s for mDNS/LLMNR would split them too).
 inline constexpr std::uint64_t kSparsePackets = 2;
 inline constexpr std::uint64_t kBusyPackets = 100;
 inline constexpr core::Duration kBusyAge = core::Duration::seconds(60);
@@ -46,6 +52,9 @@ inline constexpr core::Duration kBusyAge = core::Duration::seconds(60);
 // The timeout from the table for `c`'s protocol and state (the application's, when DPI
 // knows it), or c.timeoutHint when set.
 core::Duration baseTimeout(const Timeouts& t, const Connection& c);
+// UDP whose either end is a well-known discovery/sync port, or whose either address is
+// broadcast or multicast (including a.b.c.255, the usual subnet broadcast).
+bool isBeacon(const Connection& c);
 // baseTimeout with the activity grace applied: the idle time after which `c` expires.
 core::Duration idleTimeout(const Timeouts& t, const Connection& c);
 // A lower bound of idleTimeout over every connection that has no timeoutHint shorter than

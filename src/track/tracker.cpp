@@ -1,6 +1,7 @@
 #include "track/tracker.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "track/connection_table.h"
 #include "track/packet_key.h"
@@ -24,6 +25,12 @@ bool localInitiated(const Connection& c, const decode::PacketView& p, KeyKind ki
     case 0: return !fromLocal;  // a SYN-ACK: its receiver opened
     default: return c.local().port >= c.remote().port;  // mid-stream: the ephemeral port
   }
+}
+
+// A TCP reset (without SYN) opens nothing: it belongs to the conversation it ends.
+bool lateReset(KeyKind kind, const decode::PacketView& p) {
+  return kind == KeyKind::Tcp && (p.tcpFlags & decode::tcpflag::kRst) != 0 &&
+         (p.tcpFlags & decode::tcpflag::kSyn) == 0;
 }
 
 State icmpState(const decode::PacketView& p, KeyKind kind) {
@@ -76,6 +83,7 @@ State Tracker::displayState(const Connection& c, core::Timestamp now) const {
 
 void Tracker::end(std::uint32_t slot, EndReason why, core::Timestamp when) {
   sink_.onClosed(table_->at(slot), why, when);
+  if (!nflog_.empty()) nflog_.erase(table_->at(slot).id);
   switch (why) {
     case EndReason::Closed: ++counters_.closed; break;
     case EndReason::IdleTimeout: ++counters_.expired; break;
@@ -111,7 +119,9 @@ void Tracker::onPacket(const decode::PacketView& p) {
   if (slot != ConnectionTable::kNoSlot) {
     const Connection& old = table_->at(slot);
     // The sweep runs at most once a second; a packet must not revive what already expired.
-    if (expiredAt(old, p.ts)) {
+    // Except a reset that arrives late for a connection still in the table: it cannot
+    // open a conversation, and this is the one it ends (docs/connection-lifecycle.md).
+    if (expiredAt(old, p.ts) && !lateReset(keyed->kind, p)) {
       end(slot, protocolEnded(old.state) ? EndReason::Closed : EndReason::IdleTimeout, p.ts);
       slot = ConnectionTable::kNoSlot;
     } else if (keyed->kind == KeyKind::Tcp && tcpStartsNewConnection(old, p.tcpFlags)) {
@@ -150,6 +160,7 @@ void Tracker::onPacket(const decode::PacketView& p) {
   dir.bytes += p.wireLen;
   (fromLocal ? c.rateOut : c.rateIn).add(p.ts, p.wireLen);
   c.lastSeen = std::max(c.lastSeen, p.ts);
+  if (p.nflog.hasPrefix || p.nflog.hasUid || p.nflog.hasGid) noteNflog(c, p.nflog);
 
   switch (keyed->kind) {
     case KeyKind::Tcp:
@@ -180,6 +191,29 @@ void Tracker::onPacket(const decode::PacketView& p) {
     ++counters_.created;
     sink_.onNew(c);
   }
+}
+
+// Merges what an NFLOG record said into the connection's info: the first prefix seen, and
+// the uid/gid once known. Allocates only when something new is learned (a few times per
+// connection at most), never for packets that repeat what is known.
+void Tracker::noteNflog(const Connection& c, const decode::NflogMeta& m) {
+  auto& slot = nflog_[c.id];
+  const NflogInfo* old = slot.get();
+  const bool newPrefix = m.hasPrefix && (old == nullptr || old->prefix.empty());
+  const bool newUid = m.hasUid && (old == nullptr || old->uid < 0);
+  const bool newGid = m.hasGid && (old == nullptr || old->gid < 0);
+  if (!newPrefix && !newUid && !newGid) return;
+  auto next = old != nullptr ? std::make_shared<NflogInfo>(*old) : std::make_shared<NflogInfo>();
+  if (newPrefix) next->prefix.assign(m.prefix.data(), m.prefixLen);
+  if (newUid) next->uid = m.uid;
+  if (newGid) next->gid = m.gid;
+  slot = std::move(next);
+}
+
+std::shared_ptr<const NflogInfo> Tracker::nflogOf(const Connection& c) const {
+  if (nflog_.empty()) return nullptr;
+  const auto it = nflog_.find(c.id);
+  return it == nflog_.end() ? nullptr : it->second;
 }
 
 void Tracker::inspect(Connection& c, const decode::PacketView& p, bool fromLocal) {

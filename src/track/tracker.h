@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "core/counter_table.h"
@@ -146,6 +147,8 @@ public:
   [[nodiscard]] const TrackerCounters& counters() const { return counters_; }
   [[nodiscard]] const dpi::Counters& dpiCounters() const { return dpiCounters_; }
   [[nodiscard]] const TrackerConfig& config() const { return config_; }
+  // What NFLOG records said about `c` (null when nothing: every other capture).
+  [[nodiscard]] std::shared_ptr<const NflogInfo> nflogOf(const Connection& c) const;
 
 private:
   const Connection* connectionAt(std::size_t slot) const;  // nullptr for free slots
@@ -153,6 +156,7 @@ private:
   [[nodiscard]] bool expiredAt(const Connection& c, core::Timestamp now) const;
   void end(std::uint32_t slot, EndReason why, core::Timestamp when);
   void inspect(Connection& c, const decode::PacketView& p, bool fromLocal);
+  void noteNflog(const Connection& c, const decode::NflogMeta& m);
 
   TrackerConfig config_;
   EventSink& sink_;
@@ -162,6 +166,9 @@ private:
   std::uint64_t nextId_;
   std::int64_t lastSweepSecond_ = std::numeric_limits<std::int64_t>::min();
   core::Duration sweepHorizon_;  // connections idle for less than this cannot have expired
+  // Connection id → NFLOG info, for the connections that have any (bounded by the table:
+  // an entry leaves with its connection).
+  std::unordered_map<std::uint64_t, std::shared_ptr<const NflogInfo>> nflog_;
 };
 
 template <typename F>

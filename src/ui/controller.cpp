@@ -15,7 +15,10 @@ Controller::Controller(SourceInfo source, StoreConfig store, std::string initial
 }
 
 void Controller::setSnapshot(std::shared_ptr<const engine::Snapshot> snap) {
-  if (snap) view_.header.stats = snap->stats;
+  if (snap) {
+    view_.header.stats = snap->stats;
+    view_.header.unsupportedLink = snap->unsupportedLink;
+  }
   store_.setSnapshot(std::move(snap));
 }
 

@@ -83,6 +83,11 @@ void renderHeader(Frame& f, const View& v, const RenderOptions& o) {
   if (h.historyDropped > 0) {
     segs.push_back({fmt::format("history full: {} forgotten", formatCount(h.historyDropped)), Style::TitleAlert, 5});
   }
+  if (h.stats.decode.unsupported > 0) {
+    segs.push_back({fmt::format("{} frames skipped: link type {} unsupported", formatCount(h.stats.decode.unsupported),
+                                h.unsupportedLink.empty() ? std::string("?") : h.unsupportedLink),
+                    Style::TitleAlert, 1});
+  }
   if (!h.sourceError.empty()) {
     segs.push_back({fmt::format("error: {}", core::escapeControl(h.sourceError)), Style::TitleAlert, 1});
   }

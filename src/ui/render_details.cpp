@@ -71,6 +71,13 @@ void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
   } else {
     b.field("Process", "- (not attributed)");
   }
+  if (r.nflog) {
+    std::string n = r.nflog->prefix.empty() ? std::string("no prefix")
+                                            : fmt::format("prefix \"{}\"", core::escapeControl(r.nflog->prefix));
+    if (r.nflog->uid >= 0) n += fmt::format(", uid {}", r.nflog->uid);
+    if (r.nflog->gid >= 0) n += fmt::format(", gid {}", r.nflog->gid);
+    b.field("NFLOG", n);
+  }
   if (row.end != nullptr) {
     b.field("Ended", fmt::format("{} at {}", endReasonText(row.end->reason), formatTime(row.end->when)),
             row.gone() ? Style::Error : Style::Normal);

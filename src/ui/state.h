@@ -67,6 +67,7 @@ struct HeaderInfo {
   double rateOutBps = 0;
   std::uint64_t historyDropped = 0;
   std::string processMethod;  // "sock_diag", "procfs", "ebpf"; empty or "off" when none
+  std::string unsupportedLink;  // engine::Snapshot::unsupportedLink
 };
 
 // Everything render() draws from, besides UiState.

@@ -137,6 +137,7 @@ TEST(LinkTypeFromDlt, MapsEveryDecodedTypeAndNothingElse) {
   EXPECT_EQ(linkTypeFromDlt(229), decode::LinkType::RawIpv6);
   EXPECT_EQ(linkTypeFromDlt(276), decode::LinkType::LinuxSll2);
   EXPECT_EQ(linkTypeFromDlt(258), decode::LinkType::Pktap);
+  EXPECT_EQ(linkTypeFromDlt(239), decode::LinkType::Nflog);
   for (int dlt : {-1, 2, 10, 50, 105, 107, 127, 100000}) {
     EXPECT_EQ(linkTypeFromDlt(dlt), decode::LinkType::Unsupported) << dlt;
   }

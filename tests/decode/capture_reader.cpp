@@ -126,6 +126,7 @@ LinkType linkTypeFromFile(std::uint32_t linkType) {
     case 113: return LinkType::LinuxSll;
     case 228: return LinkType::RawIpv4;
     case 229: return LinkType::RawIpv6;
+    case 239: return LinkType::Nflog;
     case 258: return LinkType::Pktap;
     case 276: return LinkType::LinuxSll2;
     default: return LinkType::Unsupported;

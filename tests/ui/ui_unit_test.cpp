@@ -604,5 +604,37 @@ TEST(UiClipboard, Osc52) {
   EXPECT_EQ(ui::osc52(""), "\x1b]52;c;\x07");
 }
 
+// ---- what the capture could not read, and what NFLOG said ---------------------------------
+
+TEST(UiHeader, NamesAnUnsupportedLinkTypeAndHowManyFramesWereSkipped) {
+  ui::Controller c = sampleController();
+  const std::string before = c.render(200, kH, {}).lineText(0);
+  EXPECT_EQ(before.find("skipped"), std::string::npos) << before;
+  auto snap = sampleSnapshot();
+  snap->stats.decode.unsupported = 12;
+  snap->unsupportedLink = "FRELAY (Frame Relay), DLT 107";
+  c.setSnapshot(snap);
+  c.rebuild();
+  const std::string header = c.render(200, kH, {}).lineText(0);
+  EXPECT_NE(header.find("12 frames skipped: link type FRELAY (Frame Relay), DLT 107 unsupported"), std::string::npos)
+      << header;
+}
+
+TEST(UiDetails, ShowsTheNflogPrefixEscapedWithUidAndGid) {
+  auto snap = sampleSnapshot();
+  auto info = std::make_shared<track::NflogInfo>();
+  info->prefix = "drop\x1b[2J";
+  info->uid = 1000;
+  info->gid = 100;
+  snap->rows.front().nflog = info;
+  ui::Controller c = sampleController();
+  c.setSnapshot(snap);
+  c.rebuild();
+  c.key(Key::of(KeyCode::Enter), kW, kH);
+  ASSERT_EQ(c.state().tab, kDetails);
+  const std::string body = bodyText(c.render(kW, kH, {}));
+  EXPECT_NE(body.find("prefix \"drop\\x1b[2J\", uid 1000, gid 100"), std::string::npos) << body;
+}
+
 }  // namespace
 }  // namespace rustnet::test
