@@ -119,8 +119,11 @@ TEST(DecodeFragments, TinyFirstFragmentIsAFragment) {
   EXPECT_TRUE(p.fragFirst);
   EXPECT_EQ(p.fragOffset, 0u);
   EXPECT_EQ(p.payload.size(), 2u);
-  // The snaplen cutting a whole first fragment is not a tiny fragment.
-  EXPECT_EQ(decodeFrame(LinkType::RawIpv4, f, p, 200), Status::Malformed);
+  // The snaplen cutting a longer first fragment before its ports is not a tiny fragment.
+  Frame cut = ipv4(kA4, kB4, kUdp, udp(4000, 53, kHello, 3000), first);
+  const auto whole = static_cast<std::uint32_t>(cut.size());
+  cut.resize(22);
+  EXPECT_EQ(decodeFrame(LinkType::RawIpv4, cut, p, whole), Status::Malformed);
   // Eight bytes of TCP hold the ports; the rest of the header is in the next fragment.
   const Frame t = ipv4(kA4, kB4, kTcp, Frame{0x01, 0xbb, 0xc3, 0x50, 0, 0, 0, 1}, first);
   ASSERT_EQ(decodeFrame(LinkType::RawIpv4, t, p), Status::Ok);
