@@ -31,8 +31,9 @@ Status decodeTcp(const Layer& l, PacketView& out) {
   const auto sport = c.be16();
   const auto dport = c.be16();
   if (!sport || !dport) return Status::Malformed;
-  // A first fragment may end inside the header; the rest is in the next fragment.
-  if (l.wireLen < kTcpMinHeader && !l.partial) return Status::Malformed;
+  // A first fragment that ends inside the header (ports readable) is malformed, as tshark
+  // has it without reassembly; one too short for the ports is a tiny fragment (above).
+  if (l.wireLen < kTcpMinHeader) return Status::Malformed;
   out.sport = *sport;
   out.dport = *dport;
   // Fixed offsets from just after the ports: a failed read does not move the cursor, so
@@ -45,8 +46,7 @@ Status decodeTcp(const Layer& l, PacketView& out) {
   std::uint32_t headerLen = 0;
   if (dataOffset) {
     headerLen = (*dataOffset >> 4) * 4u;
-    if (headerLen < kTcpMinHeader || (headerLen > l.wireLen && !l.partial))
-      return Status::Malformed;
+    if (headerLen < kTcpMinHeader || headerLen > l.wireLen) return Status::Malformed;
   }
   if (!seq || !ack || !dataOffset || !flags || !window) {
     out.transportTruncated = true;
