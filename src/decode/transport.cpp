@@ -125,10 +125,10 @@ std::uint32_t keyBytes(std::uint8_t proto) {
 }  // namespace
 
 Status decodeTransport(std::uint8_t proto, Layer l, PacketView& out) {
-  // A tiny first fragment (the transport header continues in the next fragment, not cut by
-  // the snaplen) is a fragment like the others: the engine's fragment table reassembles
-  // enough of it to find the ports.
-  if (l.partial && l.bytes.size() == l.wireLen && l.wireLen < keyBytes(proto)) {
+  // A tiny first fragment (shorter on the wire than the ports: the transport header goes on
+  // in the next fragment) is a fragment like the others: the engine's fragment table
+  // reassembles enough of it to find the ports.
+  if (l.partial && l.wireLen < keyBytes(proto)) {
     out.proto = proto;
     out.payload = l.bytes;
     out.payloadWireLen = l.wireLen;
