@@ -83,6 +83,10 @@ void takeFinalDestination(core::Bytes header, PacketView& out) {
 // any) gives the real length; `rest` then still spans everything after the fixed header.
 Status walkExtensionHeaders(std::uint8_t& proto, Layer& rest, bool ipv6, bool jumbo,
                             PacketView& out) {
+  // In a first fragment, the headers after the fragmentation point (IPv4's header, IPv6's
+  // fragment header) belong to the fragmentable part: later fragments' offsets count them.
+  bool fragmentable = rest.partial;
+  std::uint32_t skipped = 0;
   for (int walked = 0; isExtensionHeader(proto, ipv6); ++walked) {
     if (walked >= kMaxIpv6ExtHeaders) return Status::Malformed;
     core::Cursor c(rest.bytes);
@@ -97,34 +101,47 @@ Status walkExtensionHeaders(std::uint8_t& proto, Layer& rest, bool ipv6, bool ju
     }
     if (size > rest.wireLen || size > rest.bytes.size()) return Status::Malformed;
 
+    if (fragmentable) skipped += size;
     if (proto == kProtoFragment) {
       const auto field = c.be16();
-      if (!field) return Status::Malformed;
+      const auto ident = c.be32();
+      if (!field || !ident) return Status::Malformed;
       const auto offset = static_cast<std::uint16_t>(*field >> 3);
       const bool more = (*field & 1) != 0;
       // An "atomic" fragment header (offset 0, no more) is not part of a fragmented datagram.
-      if (offset != 0 || more) out.fragmented = true;
+      if (offset != 0 || more) {
+        out.fragmented = true;
+        out.fragId = *ident;
+        out.fragMore = more;
+      }
       if (offset != 0) {
         const Layer data = after(rest, size);
         out.proto = *next;
+        out.fragOffset = std::uint32_t{offset} * 8;
         out.payload = data.bytes;
         out.payloadWireLen = data.wireLen;
         return Status::Fragment;
       }
-      if (more) rest.partial = true;
+      if (more) {
+        rest.partial = true;
+        fragmentable = true;
+        out.fragFirst = true;
+      }
     } else if (proto == kProtoRouting) {
       takeFinalDestination(rest.bytes.first(size), out);
     } else if (proto == kProtoHopByHop && jumbo && walked == 0) {
       const auto options = c.take(size - 2);
       if (!options) return Status::Malformed;
       if (const auto jl = findJumboLength(*options)) {
-        if (*jl < size || (*jl > rest.wireLen && !rest.partial)) return Status::Malformed;
+        if (*jl < size) return Status::Malformed;
+        if (*jl > rest.wireLen && !rest.partial) out.clipped = true;
         rest = clip(rest, std::min(*jl, rest.wireLen));
       }
     }
     rest = after(rest, size);
     proto = *next;
   }
+  if (fragmentable) out.fragOffset = skipped;
   return Status::Ok;
 }
 
@@ -140,7 +157,7 @@ Status decodeIpv4(Layer l, int depth, PacketView& out) {
   // through the cursor all the same.
   const bool dscp = c.skip(1);
   const auto totalLen = c.be16();
-  const bool ident = c.skip(2);
+  const auto ident = c.be16();
   const auto fragField = c.be16();
   const auto ttl = c.u8();
   const auto proto = c.u8();
@@ -155,9 +172,10 @@ Status decodeIpv4(Layer l, int depth, PacketView& out) {
   std::uint32_t ipWire = l.wireLen;
   if (*totalLen != 0) {
     if (*totalLen < headerLen) return Status::Malformed;
-    if (*totalLen > l.wireLen && !l.partial) return Status::Malformed;
+    if (*totalLen > l.wireLen && !l.partial) out.clipped = true;
     ipWire = std::min<std::uint32_t>(*totalLen, l.wireLen);
   }
+  if (out.ipWireEnd == 0) out.ipWireEnd = out.wireLen - l.wireLen + ipWire;
 
   out.network = Network::Ipv4;
   out.src = core::IpAddr::v4Bytes(*src);
@@ -168,13 +186,21 @@ Status decodeIpv4(Layer l, int depth, PacketView& out) {
   Layer payload = after(clip(l, ipWire), headerLen);
   const bool more = (*fragField & kIpv4MoreFragments) != 0;
   const auto offset = static_cast<std::uint16_t>(*fragField & kIpv4OffsetMask);
-  if (more || offset != 0) out.fragmented = true;
+  if (more || offset != 0) {
+    out.fragmented = true;
+    out.fragId = *ident;
+    out.fragMore = more;
+  }
   if (offset != 0) {
+    out.fragOffset = std::uint32_t{offset} * 8;
     out.payload = payload.bytes;
     out.payloadWireLen = payload.wireLen;
     return Status::Fragment;
   }
-  if (more) payload.partial = true;
+  if (more) {
+    payload.partial = true;
+    out.fragFirst = true;
+  }
 
   std::uint8_t next = *proto;
   if (const Status s = walkExtensionHeaders(next, payload, false, false, out); s != Status::Ok)
@@ -199,9 +225,10 @@ Status decodeIpv6(Layer l, int depth, PacketView& out) {
   const bool jumbo = *payloadLen == 0;
   std::uint32_t payloadWire = l.wireLen - kIpv6Header;
   if (!jumbo) {
-    if (*payloadLen > payloadWire && !l.partial) return Status::Malformed;
+    if (*payloadLen > payloadWire && !l.partial) out.clipped = true;
     payloadWire = std::min<std::uint32_t>(*payloadLen, payloadWire);
   }
+  if (out.ipWireEnd == 0) out.ipWireEnd = out.wireLen - l.wireLen + kIpv6Header + payloadWire;
 
   out.network = Network::Ipv6;
   out.src = core::IpAddr::v6Bytes(*src);

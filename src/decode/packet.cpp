@@ -48,7 +48,15 @@ Status decode(LinkType link, core::Bytes frame, std::uint32_t wireLen, core::Tim
   if (frame.size() > kMaxLen) frame = frame.first(kMaxLen);
   out.capLen = static_cast<std::uint32_t>(frame.size());
   out.wireLen = std::max(wireLen, out.capLen);
-  return detail::decodeLink(link, detail::Layer{frame, out.wireLen, false}, out);
+  if (out.wireLen > kMaxRecordWireLen && out.wireLen > out.capLen) {
+    out.lengthCapped = true;
+    out.wireLen = std::max(kMaxRecordWireLen, out.capLen);
+  }
+  const Status st = detail::decodeLink(link, detail::Layer{frame, out.wireLen, false}, out);
+  if (out.lengthCapped && out.ipWireEnd != 0) {
+    out.wireLen = std::max(out.capLen, std::min(out.wireLen, out.ipWireEnd));
+  }
+  return st;
 }
 
 }  // namespace rustnet::decode

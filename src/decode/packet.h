@@ -30,7 +30,8 @@ const char* linkTypeName(LinkType t);
 
 enum class Status : std::uint8_t {
   Ok,           // fields below are valid; payload may be shorter than payloadWireLen
-  Fragment,     // a non-first IP fragment: addresses valid, no transport header
+  Fragment,     // an IP fragment without a transport header: a non-first one, or a first
+                // one too short to hold the ports (addresses and frag* fields valid)
   NotIp,        // a well-formed frame we do not track (LLDP, STP, other ethertypes)
   Unsupported,  // link type we cannot decode
   Malformed,    // headers inconsistent or cut before the transport ports
@@ -68,12 +69,26 @@ struct NflogMeta {
   std::uint32_t gid = 0;
 };
 
+// A record's original length above this (libpcap's largest snaplen) is taken as damage:
+// the frame is counted as lengthCapped and its wire length becomes the end of its outermost
+// IP packet when that header was captured, else this bound (never less than capLen).
+inline constexpr std::uint32_t kMaxRecordWireLen = 262'144;
+
 struct PacketView {
   core::Timestamp ts;
   // Length on the wire (pcap len); byte counts use this. Never less than capLen: a record
   // that claims fewer wire bytes than it captured is taken at its captured size.
   std::uint32_t wireLen = 0;
   std::uint32_t capLen = 0;   // bytes captured
+  // The record's original length was absurd (above kMaxRecordWireLen) and was capped.
+  bool lengthCapped = false;
+  // An IP total/payload length or a UDP length claimed more than the frame holds (damaged
+  // or cut upstream): the layer was clipped to the frame and decoded as far as it goes, as
+  // tshark does. Real inconsistencies (a length below its own header) stay Malformed.
+  bool clipped = false;
+  // Wire length of the frame up to the end of its outermost IP packet by that packet's
+  // header (0 without IP); how a capped record's length is estimated.
+  std::uint32_t ipWireEnd = 0;
 
   Network network = Network::None;
   std::uint16_t vlan = 0;  // innermost 802.1Q VLAN id, 0 when untagged
@@ -85,6 +100,20 @@ struct PacketView {
   std::uint8_t proto = 0;  // transport protocol after IPv6 extension headers
   std::uint8_t ttl = 0;
   bool fragmented = false;  // part of a fragmented datagram (first fragments keep ports)
+  // Fragmentation (fragmented only). fragId is the IPv4 identification or the IPv6
+  // fragment header's 32-bit one; fragOffset is where `payload` starts within the
+  // datagram's fragmentable part, in bytes (a first fragment's IPv6 extension headers or
+  // IPv4 AH come before it); fragMore is the more-fragments flag.
+  std::uint32_t fragId = 0;
+  std::uint32_t fragOffset = 0;
+  bool fragMore = false;
+  bool fragFirst = false;  // the datagram's first fragment (offset 0, more to come)
+  // Set by the engine's fragment table (engine/fragment_table.h), never by the decoder:
+  // fragMatched, a fragment given its first fragment's ports (and ICMP identity); fragLate,
+  // a record the table made after the fact for a frame already handed on (it counts
+  // against its connection only, not again in the decode counters).
+  bool fragMatched = false;
+  bool fragLate = false;
   std::uint8_t tunnelDepth = 0;
 
   // Transport

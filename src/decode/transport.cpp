@@ -31,6 +31,8 @@ Status decodeTcp(const Layer& l, PacketView& out) {
   const auto sport = c.be16();
   const auto dport = c.be16();
   if (!sport || !dport) return Status::Malformed;
+  // A first fragment that ends inside the header (ports readable) is malformed, as tshark
+  // has it without reassembly; one too short for the ports is a tiny fragment (above).
   if (l.wireLen < kTcpMinHeader) return Status::Malformed;
   out.sport = *sport;
   out.dport = *dport;
@@ -75,8 +77,12 @@ Status decodeUdp(const Layer& l, PacketView& out) {
   // is how IPv6 jumbograms say "see the IP length".
   std::uint32_t udpWire = l.wireLen;
   if (!l.partial && *length != 0) {
-    if (*length < kUdpHeader || *length > l.wireLen) return Status::Malformed;
-    udpWire = *length;
+    if (*length < kUdpHeader) return Status::Malformed;
+    if (*length > l.wireLen) {
+      out.clipped = true;  // cut upstream: what is there is still the datagram's start
+    } else {
+      udpWire = *length;
+    }
   }
   setPayload(clip(l, udpWire), kUdpHeader, out);
   return Status::Ok;
@@ -104,9 +110,30 @@ Status decodeIcmp(const Layer& l, bool v6, PacketView& out) {
   return Status::Ok;
 }
 
+// Bytes a first fragment must hold for the tracker's key: the ports, or ICMP's type, code,
+// checksum and echo identifier/sequence.
+std::uint32_t keyBytes(std::uint8_t proto) {
+  switch (proto) {
+    case kProtoTcp:
+    case kProtoUdp: return 4;
+    case kProtoIcmp:
+    case kProtoIcmpv6: return kIcmpHeader;
+    default: return 0;
+  }
+}
+
 }  // namespace
 
 Status decodeTransport(std::uint8_t proto, Layer l, PacketView& out) {
+  // A tiny first fragment (shorter on the wire than the ports: the transport header goes on
+  // in the next fragment) is a fragment like the others: the engine's fragment table
+  // reassembles enough of it to find the ports.
+  if (l.partial && l.wireLen < keyBytes(proto)) {
+    out.proto = proto;
+    out.payload = l.bytes;
+    out.payloadWireLen = l.wireLen;
+    return Status::Fragment;
+  }
   switch (proto) {
     case kProtoTcp: return decodeTcp(l, out);
     case kProtoUdp: return decodeUdp(l, out);

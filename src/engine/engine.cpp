@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include "core/thread_info.h"
+#include "engine/fragment_table.h"
 #include "engine/packet_record.h"
 #include "engine/shard.h"
 #include "engine/worker.h"
@@ -81,28 +83,14 @@ public:
       sawUnsupported_ = true;  // named once, in the run's warning (counted by the workers)
       e_.unsupportedDataLink_.store(f.dataLink, std::memory_order_relaxed);
     }
-    if (e_.inlineMode_) {
-      e_.workers_[0]->onDecoded(st, scratch_);
-      return;
-    }
+    // Fragments take their first fragment's ports here, before the shard is chosen, so
+    // that a datagram's frames all reach the worker that holds its connection.
+    fragments_.expire(f.ts);
+    std::span<const FragmentTable::Late> late;
+    if (scratch_.fragmented) late = fragments_.observe(st, scratch_);
+    hand(st, scratch_);
+    for (const FragmentTable::Late& l : late) hand(l.status, l.view);
     const std::size_t n = e_.workers_.size();
-    const std::size_t shard = n > 1 ? static_cast<std::size_t>(shardHash(st, scratch_) % n) : 0;
-    FrameRing& ring = e_.workers_[shard]->ring();
-    const core::Bytes payload = recordPayload(st, scratch_);
-    if (sizeof(PacketHead) + payload.size() > ring.maxRecord()) {
-      ++oversize_;
-      return;
-    }
-    packHead(st, scratch_, head_);
-    int spins = 0;
-    while (!ring.tryWrite(RecordKind::Packet, f.ts, f.wireLen, headBytes(head_), payload)) {
-      if (e_.live_) {
-        ++ourDropped_;  // never stall a live capture: the kernel would drop instead, unseen
-        return;
-      }
-      ring.publish();
-      waitBriefly(spins);
-    }
     // Files: every shard follows the same packet clock, so that expiry does not depend on
     // how many workers there are (a quiet shard would otherwise keep stale connections).
     if (!e_.live_ && n > 1 && lastTs_.ns / kFileTickNs != lastTickTs_.ns / kFileTickNs) {
@@ -112,6 +100,9 @@ public:
   }
 
   [[nodiscard]] core::Timestamp lastTs() const { return lastTs_; }
+
+  // End of the run: fragments still waiting for their first fragment never get it.
+  void finishFragments() { fragments_.finish(); }
 
   // Sends a control record to every worker, waiting for room.
   void broadcast(RecordKind kind, core::Timestamp ts, bool mayDrop) {
@@ -140,12 +131,45 @@ public:
     e_.seen_.store(seen_, std::memory_order_relaxed);
     e_.ourDropped_.store(ourDropped_, std::memory_order_relaxed);
     e_.oversize_.store(oversize_, std::memory_order_relaxed);
+    const FragmentCounters& fc = fragments_.counters();
+    const std::array<std::uint64_t, 5> fv = {fc.first, fc.credited, fc.unmatched, fc.tableFull,
+                                             fc.reassembled};
+    for (std::size_t i = 0; i < fv.size(); ++i) {
+      e_.fragments_[i].store(fv[i], std::memory_order_relaxed);
+    }
   }
 
 private:
+  // Hands one decoded frame (or a fragment table's Late record) to its worker.
+  void hand(decode::Status st, const decode::PacketView& v) {
+    if (e_.inlineMode_) {
+      e_.workers_[0]->onDecoded(st, v);
+      return;
+    }
+    const std::size_t n = e_.workers_.size();
+    const std::size_t shard = n > 1 ? static_cast<std::size_t>(shardHash(st, v) % n) : 0;
+    FrameRing& ring = e_.workers_[shard]->ring();
+    const core::Bytes payload = recordPayload(st, v);
+    if (sizeof(PacketHead) + payload.size() > ring.maxRecord()) {
+      ++oversize_;
+      return;
+    }
+    packHead(st, v, head_);
+    int spins = 0;
+    while (!ring.tryWrite(RecordKind::Packet, v.ts, v.wireLen, headBytes(head_), payload)) {
+      if (e_.live_) {
+        ++ourDropped_;  // never stall a live capture: the kernel would drop instead, unseen
+        return;
+      }
+      ring.publish();
+      waitBriefly(spins);
+    }
+  }
+
   Engine& e_;
   decode::PacketView scratch_;
   PacketHead head_;
+  FragmentTable fragments_;
   static constexpr std::int64_t kFileTickNs = 1'000'000'000;
   core::Timestamp lastTs_;
   core::Timestamp lastTickTs_;
@@ -249,6 +273,7 @@ void Engine::captureLoop() {
     break;
   }
   publishCaptureStats();
+  dispatcher_->finishFragments();
   // Files end at their last packet's time; live runs end now.
   dispatcher_->broadcast(RecordKind::Finish, live_ ? wall.now() : dispatcher_->lastTs(), false);
   dispatcher_->publish();
@@ -320,6 +345,11 @@ std::shared_ptr<const Snapshot> Engine::snapshot() const {
   merged->stats.capture.kernelDropped = kernelDropped_.load(std::memory_order_relaxed);
   merged->stats.capture.ifaceDropped = ifaceDropped_.load(std::memory_order_relaxed);
   merged->unsupportedLink = unsupportedLink();
+  merged->stats.capture.fragmentsFirst = fragments_[0].load(std::memory_order_relaxed);
+  merged->stats.capture.fragmentsCredited = fragments_[1].load(std::memory_order_relaxed);
+  merged->stats.capture.fragmentsUnmatched = fragments_[2].load(std::memory_order_relaxed);
+  merged->stats.capture.fragmentsTableFull = fragments_[3].load(std::memory_order_relaxed);
+  merged->stats.capture.fragmentsReassembled = fragments_[4].load(std::memory_order_relaxed);
   return merged;
 }
 

@@ -13,6 +13,7 @@
 //                            //    nothing races with it.
 //   engine.start();          // 2. run: the attribution thread, the workers, the capture
 //                            //    thread. Opens nothing.
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <memory>
@@ -142,6 +143,9 @@ private:
   std::atomic<std::uint64_t> seen_{0};
   std::atomic<std::uint64_t> ourDropped_{0};
   std::atomic<std::uint64_t> oversize_{0};
+  // The dispatcher's FragmentCounters, in their order (first, credited, unmatched,
+  // tableFull, reassembled).
+  std::array<std::atomic<std::uint64_t>, 5> fragments_{};
   std::atomic<std::uint64_t> kernelDropped_{0};
   std::atomic<std::uint64_t> ifaceDropped_{0};
   static constexpr int kNoDataLink = -2;  // below every DLT and the sources' "unknown" (-1)

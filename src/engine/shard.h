@@ -15,8 +15,9 @@ inline std::uint64_t shardHash(decode::Status st, const decode::PacketView& v) {
   std::uint8_t proto = v.proto;
   if (v.network == decode::Network::Arp) {
     proto = core::proto::kArp;
-  } else if (st == decode::Status::Ok &&
+  } else if ((st == decode::Status::Ok || v.fragMatched) &&
              (v.proto == core::proto::kTcp || v.proto == core::proto::kUdp)) {
+    // A later fragment given its first fragment's ports goes where that one went.
     s.port = v.sport;
     d.port = v.dport;
   }

@@ -17,6 +17,8 @@ struct DecodeCounters {
   std::uint64_t unsupported = 0;  // link type we cannot decode
   std::uint64_t malformed = 0;
   std::uint64_t bytes = 0;        // wire bytes of every frame seen by the workers
+  std::uint64_t truncated = 0;    // an IP/UDP length beyond the frame: clipped, still decoded
+  std::uint64_t lengthCapped = 0; // an absurd record length, capped (decode::kMaxRecordWireLen)
 };
 
 inline constexpr auto kDecodeCounters = std::to_array<core::CounterDef<DecodeCounters>>({
@@ -29,8 +31,15 @@ inline constexpr auto kDecodeCounters = std::to_array<core::CounterDef<DecodeCou
     {.name = "packets_malformed",
      .help = "Frames cut short or inconsistent at some layer.",
      .slots = core::counterSlots<&DecodeCounters::malformed>()},
+    {.name = "packets_truncated",
+     .help = "Frames whose IP or UDP length claims more than the frame holds (damaged or cut "
+             "upstream): clipped to the frame and decoded as far as it goes, as tshark does. "
+             "Also counted as decoded.",
+     .slots = core::counterSlots<&DecodeCounters::truncated>()},
     {.name = "packets_fragments",
-     .help = "Non-first IP fragments: no ports, so counted and not tracked.",
+     .help = "IP fragments without a transport header (non-first ones, tiny first ones); "
+             "credited to their connection when their first fragment is known "
+             "(fragments_credited).",
      .slots = core::counterSlots<&DecodeCounters::fragments>()},
     {.name = "packets_not_ip",
      .help = "Well-formed frames carrying neither IP nor ARP (LLDP, STP, other ethertypes).",
@@ -38,6 +47,10 @@ inline constexpr auto kDecodeCounters = std::to_array<core::CounterDef<DecodeCou
     {.name = "packets_unsupported_link",
      .help = "Frames of a link type rustnet cannot decode.",
      .slots = core::counterSlots<&DecodeCounters::unsupported>()},
+    {.name = "packets_length_capped",
+     .help = "Records whose original length was absurd (over 262144 bytes, libpcap's largest "
+             "snaplen): counted at the end of their IP packet, or at that bound.",
+     .slots = core::counterSlots<&DecodeCounters::lengthCapped>()},
 });
 static_assert(core::countsEveryMember<DecodeCounters>(kDecodeCounters));
 
@@ -52,6 +65,12 @@ struct CaptureCounters {
   std::uint64_t ifaceDropped = 0;
   std::uint64_t ourDropped = 0;     // a worker's ring was full (live only; files wait instead)
   std::uint64_t oversize = 0;       // frames larger than a ring record (dropped, counted)
+  // The capture thread's fragment table (engine/fragment_table.h).
+  std::uint64_t fragmentsFirst = 0;
+  std::uint64_t fragmentsCredited = 0;
+  std::uint64_t fragmentsUnmatched = 0;
+  std::uint64_t fragmentsTableFull = 0;
+  std::uint64_t fragmentsReassembled = 0;
 };
 
 // Series of packets_dropped_ours, in the order of its members.
@@ -75,6 +94,25 @@ inline constexpr auto kCaptureCounters = std::to_array<core::CounterDef<CaptureC
      .slots = core::counterSlots<&CaptureCounters::ourDropped, &CaptureCounters::oversize>(),
      .label = "reason",
      .labelOf = [](std::size_t i) { return kOurDropReasons[i]; }},
+    {.name = "fragments_first",
+     .help = "First fragments of fragmented IP datagrams (the ones that carry the ports).",
+     .slots = core::counterSlots<&CaptureCounters::fragmentsFirst>()},
+    {.name = "fragments_credited",
+     .help = "Later IP fragments counted in the packets and bytes of the connection their "
+             "first fragment opened.",
+     .slots = core::counterSlots<&CaptureCounters::fragmentsCredited>()},
+    {.name = "fragments_unmatched",
+     .help = "Later IP fragments whose first fragment never came within the reassembly "
+             "timeout (30 s), or that found no room to wait for it (64 wait at once).",
+     .slots = core::counterSlots<&CaptureCounters::fragmentsUnmatched>()},
+    {.name = "fragments_table_full",
+     .help = "First fragments not followed because the fragment table (1024 datagrams) had "
+             "no free slot; their later fragments are unmatched.",
+     .slots = core::counterSlots<&CaptureCounters::fragmentsTableFull>()},
+    {.name = "fragments_reassembled",
+     .help = "Tiny first fragments whose transport ports were gathered from the fragments "
+             "that follow (at most 16 bytes of header).",
+     .slots = core::counterSlots<&CaptureCounters::fragmentsReassembled>()},
 });
 static_assert(core::countsEveryMember<CaptureCounters>(kCaptureCounters));
 

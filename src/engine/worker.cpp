@@ -87,14 +87,28 @@ void Worker::advanceClock(core::Timestamp t) {
 }
 
 void Worker::onDecoded(decode::Status st, const decode::PacketView& view) {
+  if (view.fragLate) {
+    // Made by the fragment table for a frame counted already: it only updates a connection.
+    if (st == decode::Status::Ok) {
+      tracker_.onPacket(view);
+    } else {
+      tracker_.creditFragment(view);
+    }
+    return;
+  }
   decode_.bytes += view.wireLen;
+  if (view.clipped) ++decode_.truncated;
+  if (view.lengthCapped) ++decode_.lengthCapped;
   advanceClock(view.ts);
   switch (st) {
     case decode::Status::Ok:
       ++decode_.ok;
       tracker_.onPacket(view);
       break;
-    case decode::Status::Fragment: ++decode_.fragments; break;
+    case decode::Status::Fragment:
+      ++decode_.fragments;
+      if (view.fragMatched) tracker_.creditFragment(view);
+      break;
     case decode::Status::NotIp: ++decode_.notIp; break;
     case decode::Status::Unsupported: ++decode_.unsupported; break;
     case decode::Status::Malformed: ++decode_.malformed; break;

@@ -216,6 +216,29 @@ std::shared_ptr<const NflogInfo> Tracker::nflogOf(const Connection& c) const {
   return it == nflog_.end() ? nullptr : it->second;
 }
 
+bool Tracker::creditFragment(const decode::PacketView& p) {
+  ++counters_.packets;
+  const std::optional<KeyedPacket> keyed = keyPacket(p);
+  auto slot = ConnectionTable::kNoSlot;
+  if (keyed) slot = table_->find(keyed->key, table_->hashOf(keyed->key));
+  // An expired connection is not revived by a fragment: its first fragment would have
+  // opened a new one.
+  if (slot == ConnectionTable::kNoSlot || expiredAt(table_->at(slot), p.ts)) {
+    ++counters_.untracked;
+    return false;
+  }
+  table_->touch(slot);
+  Connection& c = table_->at(slot);
+  const bool fromLocal = keyed->srcIsA == c.localIsA;
+  DirectionCounters& dir = fromLocal ? c.sent : c.received;
+  ++dir.packets;
+  dir.bytes += p.wireLen;
+  (fromLocal ? c.rateOut : c.rateIn).add(p.ts, p.wireLen);
+  c.lastSeen = std::max(c.lastSeen, p.ts);
+  ++counters_.tracked;
+  return true;
+}
+
 void Tracker::inspect(Connection& c, const decode::PacketView& p, bool fromLocal) {
   if (!config_.dpi || c.dpiDone || p.payload.empty()) return;
   if (!c.inspector) {

@@ -122,6 +122,10 @@ public:
   // The same, for any decode status: only Ok packets are tracked; Fragment (non-first
   // fragments carry no ports) is counted as untracked, other statuses only in `packets`.
   void onPacket(const decode::PacketView& p, decode::Status status);
+  // Counts a later IP fragment (its ports filled in from its first fragment by the engine's
+  // fragment table) in the packets and bytes of its live connection; no TCP state, no DPI.
+  // False (and counted untracked) when that connection is not in the table.
+  bool creditFragment(const decode::PacketView& p);
   // Removes connections whose idle timeout has passed at `now`. Cheap to call often: it
   // sweeps at most once per second of `now`.
   void expire(core::Timestamp now);

@@ -45,9 +45,12 @@ TEST(DecodeIpv4, TotalLengthBounds) {
   Ipv4Opts tooLong;
   tooLong.totalLen = 20 + 20 + 1;
   const Frame a = ipv4(kA4, kB4, kUdp, seg, tooLong);
-  EXPECT_EQ(decodeFrame(LinkType::RawIpv4, a, p), Status::Malformed);
-  // The same length is fine when the snaplen, not the sender, cut the frame.
+  // Beyond the frame: clipped to it and decoded (tshark does the same).
+  EXPECT_EQ(decodeFrame(LinkType::RawIpv4, a, p), Status::Ok);
+  EXPECT_TRUE(p.clipped);
+  // The same length is no damage when the snaplen, not the sender, cut the frame.
   EXPECT_EQ(decodeFrame(LinkType::RawIpv4, a, p, 41), Status::Ok);
+  EXPECT_FALSE(p.clipped);
   Ipv4Opts tooShort;
   tooShort.totalLen = 19;
   const Frame b = ipv4(kA4, kB4, kUdp, seg, tooShort);
@@ -266,7 +269,8 @@ TEST(DecodeIpv6, LengthsMustAgree) {
   Ipv6Opts tooLong;
   tooLong.payloadLen = 100;
   const Frame a = ipv6(kA6, kB6, kUdp, udp(1, 2, kHello), tooLong);
-  EXPECT_EQ(decodeFrame(LinkType::RawIpv6, a, p), Status::Malformed);
+  EXPECT_EQ(decodeFrame(LinkType::RawIpv6, a, p), Status::Ok);  // clipped to the frame
+  EXPECT_TRUE(p.clipped);
   // An extension header longer than the payload length allows.
   Ipv6Opts shortPayload;
   shortPayload.payloadLen = 8;
@@ -303,12 +307,13 @@ TEST(DecodeIpv6, JumbogramWithHopByHopLength) {
   ASSERT_EQ(decodeFrame(LinkType::Ethernet, padded, p), Status::Ok);
   EXPECT_EQ(p.payloadWireLen, 80000u);
 
-  // A jumbo length beyond the frame is as wrong as any other.
+  // A jumbo length beyond the frame is clipped like any other.
   const Frame lying = ethernet(0x86dd, ipv6(kA6, kB6, kHopByHop,
                                              ext(kTcp, jumboOption(len + 1),
                                                  tcp(1, 2, tcpflag::kAck, data, o)),
                                              jumbo));
-  EXPECT_EQ(decodeFrame(LinkType::Ethernet, lying, p), Status::Malformed);
+  ASSERT_EQ(decodeFrame(LinkType::Ethernet, lying, p), Status::Ok);
+  EXPECT_TRUE(p.clipped);
 
   // Length 0 without a jumbo option (GSO captures): take what is there.
   const Frame bare = ipv6(kA6, kB6, kTcp, tcp(1, 2, tcpflag::kAck, data), jumbo);

@@ -54,10 +54,14 @@ TEST(DecodeUdp, LengthFieldClipsThePayload) {
 
 TEST(DecodeUdp, ImpossibleLengthsAreMalformed) {
   PacketView p;
-  for (const int len : {1, 7, 8 + 12 + 1}) {
+  for (const int len : {1, 7}) {
     const Frame f = ipv4(kA4, kB4, kUdp, udp(1, 2, kHello, len));
     EXPECT_EQ(decodeFrame(LinkType::RawIpv4, f, p), Status::Malformed) << len;
   }
+  // Longer than the IP payload: clipped, not malformed (clipped_test.cpp).
+  const Frame longer = ipv4(kA4, kB4, kUdp, udp(1, 2, kHello, 8 + 12 + 1));
+  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, longer, p), Status::Ok);
+  EXPECT_TRUE(p.clipped);
   // 0 is what IPv6 jumbograms carry: the IP length rules.
   const Frame zero = ipv6(kA6, kB6, kUdp, udp(1, 2, kHello, 0));
   ASSERT_EQ(decodeFrame(LinkType::RawIpv6, zero, p), Status::Ok);

@@ -24,7 +24,10 @@ inline bool sameView(const decode::PacketView& a, const decode::PacketView& b) {
          a.icmpSeq == b.icmpSeq && a.transportTruncated == b.transportTruncated &&
          a.arpOp == b.arpOp && a.arpSenderMac == b.arpSenderMac &&
          a.payload.data() == b.payload.data() && a.payload.size() == b.payload.size() &&
-         a.payloadWireLen == b.payloadWireLen;
+         a.payloadWireLen == b.payloadWireLen && a.lengthCapped == b.lengthCapped &&
+         a.clipped == b.clipped && a.ipWireEnd == b.ipWireEnd && a.fragId == b.fragId &&
+         a.fragOffset == b.fragOffset && a.fragMore == b.fragMore && a.fragFirst == b.fragFirst &&
+         !a.fragMatched && !a.fragLate && !b.fragMatched && !b.fragLate;
 }
 
 // Decodes `frame` and checks the invariants; returns the status.
@@ -39,7 +42,15 @@ inline decode::Status decodeAndCheck(decode::LinkType link, core::Bytes frame, s
                 s == Status::Unsupported || s == Status::Malformed);
   requireDecode(v.ts == ts);
   requireDecode(v.capLen == frame.size());
-  requireDecode(v.wireLen == (wireLen > v.capLen ? wireLen : v.capLen));
+  // An absurd record length is capped (decode::kMaxRecordWireLen) and only then.
+  const std::uint32_t claimed = wireLen > v.capLen ? wireLen : v.capLen;
+  requireDecode(v.lengthCapped == (claimed > decode::kMaxRecordWireLen && claimed > v.capLen));
+  if (v.lengthCapped) {
+    requireDecode(v.wireLen >= v.capLen && v.wireLen < claimed);
+    requireDecode(v.wireLen <= decode::kMaxRecordWireLen || v.wireLen == v.capLen);
+  } else {
+    requireDecode(v.wireLen == claimed);
+  }
   requireDecode(v.vlanDepth <= decode::kMaxVlanTags);
   requireDecode(v.vlan <= 0x0fff && (v.vlanDepth != 0 || v.vlan == 0));
   requireDecode(v.tunnelDepth <= decode::kMaxIpInIpDepth);
@@ -95,6 +106,7 @@ inline decode::Status decodeAndCheck(decode::LinkType link, core::Bytes frame, s
     requireDecode(cs == s && cut.payload.empty() && cut.payloadWireLen == v.payloadWireLen);
     cut.payload = v.payload;
     cut.capLen = v.capLen;
+    cut.lengthCapped = v.lengthCapped;  // the cut frame was given the capped length
     requireDecode(sameView(v, cut));
   }
   return s;
