@@ -77,19 +77,38 @@ public:
     // Decoded once, here: the shard needs the addresses, and the worker (the busier thread)
     // then starts from the result.
     const decode::Status st = decode::decode(f.linkType, f.data, f.wireLen, f.ts, scratch_);
+    // A tunnelled frame is two connections' packet: the carrying flow's (to its own shard)
+    // and the inner packet's.
+    if (decode::hasOuterFlow(st, scratch_)) {
+      decode::outerView(scratch_, outer_);
+      deliver(decode::Status::Ok, outer_, f);
+    }
+    deliver(st, scratch_, f);
+    if (e_.inlineMode_) return;
+    const std::size_t n = e_.workers_.size();
+    // Files: every shard follows the same packet clock, so that expiry does not depend on
+    // how many workers there are (a quiet shard would otherwise keep stale connections).
+    if (!e_.live_ && n > 1 && lastTs_.ns / kFileTickNs != lastTickTs_.ns / kFileTickNs) {
+      lastTickTs_ = lastTs_;
+      broadcast(RecordKind::Tick, lastTs_, false);
+    }
+  }
+
+  // Hands one decoded view to its worker: inline, or through the shard's ring.
+  void deliver(decode::Status st, const decode::PacketView& view, const capture::Frame& f) {
     if (e_.inlineMode_) {
-      e_.workers_[0]->onDecoded(st, scratch_);
+      e_.workers_[0]->onDecoded(st, view);
       return;
     }
     const std::size_t n = e_.workers_.size();
-    const std::size_t shard = n > 1 ? static_cast<std::size_t>(shardHash(st, scratch_) % n) : 0;
+    const std::size_t shard = n > 1 ? static_cast<std::size_t>(shardHash(st, view) % n) : 0;
     FrameRing& ring = e_.workers_[shard]->ring();
-    const core::Bytes payload = recordPayload(st, scratch_);
+    const core::Bytes payload = recordPayload(st, view);
     if (sizeof(PacketHead) + payload.size() > ring.maxRecord()) {
       ++oversize_;
       return;
     }
-    packHead(st, scratch_, head_);
+    packHead(st, view, head_);
     int spins = 0;
     while (!ring.tryWrite(RecordKind::Packet, f.ts, f.wireLen, headBytes(head_), payload)) {
       if (e_.live_) {
@@ -98,12 +117,6 @@ public:
       }
       ring.publish();
       waitBriefly(spins);
-    }
-    // Files: every shard follows the same packet clock, so that expiry does not depend on
-    // how many workers there are (a quiet shard would otherwise keep stale connections).
-    if (!e_.live_ && n > 1 && lastTs_.ns / kFileTickNs != lastTickTs_.ns / kFileTickNs) {
-      lastTickTs_ = lastTs_;
-      broadcast(RecordKind::Tick, lastTs_, false);
     }
   }
 
@@ -141,6 +154,7 @@ public:
 private:
   Engine& e_;
   decode::PacketView scratch_;
+  decode::PacketView outer_;  // the carrying flow of a tunnelled frame
   PacketHead head_;
   static constexpr std::int64_t kFileTickNs = 1'000'000'000;
   core::Timestamp lastTs_;

@@ -17,6 +17,8 @@ struct DecodeCounters {
   std::uint64_t unsupported = 0;  // link type we cannot decode
   std::uint64_t malformed = 0;
   std::uint64_t bytes = 0;        // wire bytes of every frame seen by the workers
+  std::uint64_t tunnelled = 0;    // frames decoded to a packet inside a tunnel
+  std::uint64_t tunnelCapped = 0; // frames with a tunnel left unopened at kMaxTunnelDepth
 };
 
 inline constexpr auto kDecodeCounters = std::to_array<core::CounterDef<DecodeCounters>>({
@@ -38,6 +40,15 @@ inline constexpr auto kDecodeCounters = std::to_array<core::CounterDef<DecodeCou
     {.name = "packets_unsupported_link",
      .help = "Frames of a link type rustnet cannot decode.",
      .slots = core::counterSlots<&DecodeCounters::unsupported>()},
+    {.name = "packets_tunnelled",
+     .help = "Frames whose packet was found inside a tunnel (IP-in-IP, GRE, ERSPAN, GTP-U, "
+             "VXLAN, Teredo): tracked as the inner connection and, but for IP-in-IP, the "
+             "carrying flow.",
+     .slots = core::counterSlots<&DecodeCounters::tunnelled>()},
+    {.name = "packets_tunnel_depth_capped",
+     .help = "Frames with tunnels nested deeper than the decoder opens: the deepest one "
+             "opened is tracked with the rest as its payload.",
+     .slots = core::counterSlots<&DecodeCounters::tunnelCapped>()},
 });
 static_assert(core::countsEveryMember<DecodeCounters>(kDecodeCounters));
 

@@ -87,8 +87,15 @@ void Worker::advanceClock(core::Timestamp t) {
 }
 
 void Worker::onDecoded(decode::Status st, const decode::PacketView& view) {
-  decode_.bytes += view.wireLen;
   advanceClock(view.ts);
+  if (view.tunnelOuter) {  // the frame is counted through its inner view
+    tracker_.onPacket(view);
+    tracker_.expire(now_);
+    return;
+  }
+  decode_.bytes += view.wireLen;
+  if (view.tunnel != decode::Tunnel::None) ++decode_.tunnelled;
+  if (view.tunnelCapped) ++decode_.tunnelCapped;
   switch (st) {
     case decode::Status::Ok:
       ++decode_.ok;

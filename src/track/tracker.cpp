@@ -150,6 +150,7 @@ void Tracker::onPacket(const decode::PacketView& p) {
   dir.bytes += p.wireLen;
   (fromLocal ? c.rateOut : c.rateIn).add(p.ts, p.wireLen);
   c.lastSeen = std::max(c.lastSeen, p.ts);
+  if (p.tunnel != decode::Tunnel::None) c.tunnel = p.tunnel;
 
   switch (keyed->kind) {
     case KeyKind::Tcp:

@@ -42,7 +42,7 @@ inline decode::Status decodeAndCheck(decode::LinkType link, core::Bytes frame, s
   requireDecode(v.wireLen == (wireLen > v.capLen ? wireLen : v.capLen));
   requireDecode(v.vlanDepth <= decode::kMaxVlanTags);
   requireDecode(v.vlan <= 0x0fff && (v.vlanDepth != 0 || v.vlan == 0));
-  requireDecode(v.tunnelDepth <= decode::kMaxIpInIpDepth);
+  requireDecode(v.tunnelDepth <= decode::kMaxTunnelDepth);
   if (link == decode::LinkType::Unsupported) requireDecode(s == Status::Unsupported);
 
   if (s == Status::Ok || s == Status::Fragment) {
