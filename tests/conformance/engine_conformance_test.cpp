@@ -47,9 +47,7 @@ RunOutput runOn(const fs::path& capture) {
 
 // Files where our conversation counts legitimately differ from tshark's, and why.
 const std::map<std::string, std::string>& knownDifferences() {
-  static const std::map<std::string, std::string> k = {
-      {"ndpi__dtls.pcap", "tshark also counts the UDP flows inside GTP-U tunnels; we track the tunnel"},
-  };
+  static const std::map<std::string, std::string> k = {};
   return k;
 }
 
