@@ -79,11 +79,13 @@ public:
     const decode::Status st = decode::decode(f.linkType, f.data, f.wireLen, f.ts, scratch_);
     // A tunnelled frame is two connections' packet: the carrying flow's (to its own shard)
     // and the inner packet's.
+    bool ringFull = false;
     if (decode::hasOuterFlow(st, scratch_)) {
       decode::outerView(scratch_, outer_);
-      deliver(decode::Status::Ok, outer_, f);
+      ringFull = !deliver(decode::Status::Ok, outer_, f);
     }
-    deliver(st, scratch_, f);
+    ringFull = !deliver(st, scratch_, f) || ringFull;
+    if (ringFull) ++ourDropped_;  // once per frame, even when both of its records were lost
     if (e_.inlineMode_) return;
     const std::size_t n = e_.workers_.size();
     // Files: every shard follows the same packet clock, so that expiry does not depend on
@@ -94,30 +96,30 @@ public:
     }
   }
 
-  // Hands one decoded view to its worker: inline, or through the shard's ring.
-  void deliver(decode::Status st, const decode::PacketView& view, const capture::Frame& f) {
+  // Hands one decoded view to its worker: inline, or through the shard's ring. False when
+  // a live capture's ring was full (the caller counts the frame as dropped).
+  bool deliver(decode::Status st, const decode::PacketView& view, const capture::Frame& f) {
     if (e_.inlineMode_) {
       e_.workers_[0]->onDecoded(st, view);
-      return;
+      return true;
     }
     const std::size_t n = e_.workers_.size();
     const std::size_t shard = n > 1 ? static_cast<std::size_t>(shardHash(st, view) % n) : 0;
     FrameRing& ring = e_.workers_[shard]->ring();
     const core::Bytes payload = recordPayload(st, view);
     if (sizeof(PacketHead) + payload.size() > ring.maxRecord()) {
-      ++oversize_;
-      return;
+      ++oversize_;  // only an inner view has a payload, so a frame is counted once
+      return true;
     }
     packHead(st, view, head_);
     int spins = 0;
     while (!ring.tryWrite(RecordKind::Packet, f.ts, f.wireLen, headBytes(head_), payload)) {
-      if (e_.live_) {
-        ++ourDropped_;  // never stall a live capture: the kernel would drop instead, unseen
-        return;
-      }
+      // Never stall a live capture: the kernel would drop instead, unseen.
+      if (e_.live_) return false;
       ring.publish();
       waitBriefly(spins);
     }
+    return true;
   }
 
   [[nodiscard]] core::Timestamp lastTs() const { return lastTs_; }
