@@ -1,5 +1,5 @@
 // IPv4 and IPv6: lengths, fragments, IPv6 extension headers (and AH after IPv4), and
-// IP-in-IP unwrapping.
+// IP-in-IP unwrapping (other tunnels: tunnel.cpp).
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -14,6 +14,7 @@ constexpr std::uint8_t kProtoIpip = 4;
 constexpr std::uint8_t kProtoIpv6 = 41;
 constexpr std::uint8_t kProtoRouting = 43;
 constexpr std::uint8_t kProtoFragment = 44;
+constexpr std::uint8_t kProtoGre = 47;
 constexpr std::uint8_t kProtoAh = 51;
 constexpr std::uint8_t kProtoDstOpts = 60;
 
@@ -245,9 +246,16 @@ Status decodeIpv6(Layer l, int depth, PacketView& out) {
 
 Status decodeIpPayload(std::uint8_t proto, Layer l, int depth, PacketView& out) {
   out.proto = proto;
-  if ((proto == kProtoIpip || proto == kProtoIpv6) && depth < kMaxIpInIpDepth) {
-    out.tunnelDepth = static_cast<std::uint8_t>(depth + 1);
-    return proto == kProtoIpip ? decodeIpv4(l, depth + 1, out) : decodeIpv6(l, depth + 1, out);
+  if (proto == kProtoIpip || proto == kProtoIpv6) {
+    if (depth < kMaxTunnelDepth) {
+      out.tunnelDepth = static_cast<std::uint8_t>(depth + 1);
+      if (out.tunnel == Tunnel::None) out.tunnel = Tunnel::IpInIp;
+      return proto == kProtoIpip ? decodeIpv4(l, depth + 1, out) : decodeIpv6(l, depth + 1, out);
+    }
+    out.tunnelCapped = true;
+  }
+  if (proto == kProtoGre) {
+    if (const auto s = decodeGre(l, out)) return *s;
   }
   return decodeTransport(proto, l, out);
 }

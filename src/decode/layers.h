@@ -2,6 +2,7 @@
 // Internal to the decode stage: the hand-off between the link, network and transport
 // decoders. Other stages use decode/packet.h only.
 #include <cstdint>
+#include <optional>
 
 #include "core/cursor.h"
 #include "decode/packet.h"
@@ -37,6 +38,13 @@ Status decodeIpPayload(std::uint8_t proto, Layer l, int depth, PacketView& out);
 
 // Transport layer; `l` is the IP payload.
 Status decodeTransport(std::uint8_t proto, Layer l, PacketView& out);
+
+// Tunnels (tunnel.cpp). Each returns nullopt when `l` is not that tunnel, or carries
+// nothing trackable, or kMaxTunnelDepth is reached: `out` is then as it was, and the
+// caller goes on with the plain packet. Otherwise `out` describes the inner packet.
+// `l` is the GRE header onwards / the UDP payload (ports already in `out`).
+std::optional<Status> decodeGre(const Layer& l, PacketView& out);
+std::optional<Status> decodeUdpTunnel(const Layer& l, PacketView& out);
 
 // The part of `l` after the first `n` bytes, on the wire and as captured. Callers check
 // n <= l.wireLen; the wire length saturates all the same rather than wrap.

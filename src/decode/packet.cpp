@@ -1,5 +1,5 @@
 // Entry point of the decoder and the names of its enums. The layers live in link.cpp,
-// ip.cpp and transport.cpp.
+// ip.cpp, transport.cpp and tunnel.cpp.
 #include "decode/packet.h"
 
 #include <algorithm>
@@ -37,6 +37,36 @@ const char* statusName(Status s) {
     case Status::Malformed: return "malformed";
   }
   return "unknown";
+}
+
+const char* tunnelName(Tunnel t) {
+  switch (t) {
+    case Tunnel::None: return "";
+    case Tunnel::IpInIp: return "IP-in-IP";
+    case Tunnel::Gre: return "GRE";
+    case Tunnel::Erspan: return "ERSPAN";
+    case Tunnel::GtpU: return "GTP-U";
+    case Tunnel::Vxlan: return "VXLAN";
+    case Tunnel::Teredo: return "Teredo";
+  }
+  return "";
+}
+
+void outerView(const PacketView& inner, PacketView& out) {
+  out = PacketView{};
+  out.ts = inner.ts;
+  out.wireLen = inner.wireLen;
+  out.capLen = inner.capLen;
+  out.vlan = inner.vlan;
+  out.vlanDepth = inner.vlanDepth;
+  out.network = inner.outer.network;
+  out.src = inner.outer.src;
+  out.dst = inner.outer.dst;
+  out.proto = inner.outer.proto;
+  out.ttl = inner.outer.ttl;
+  out.sport = inner.outer.sport;
+  out.dport = inner.outer.dport;
+  out.tunnelOuter = true;
 }
 
 Status decode(LinkType link, core::Bytes frame, std::uint32_t wireLen, core::Timestamp ts,

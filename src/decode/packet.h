@@ -52,7 +52,26 @@ inline constexpr std::uint8_t kUrg = 0x20;
 // Caps on attacker-controlled loops in the decoder.
 inline constexpr int kMaxVlanTags = 4;        // stacked 802.1Q/802.1ad tags
 inline constexpr int kMaxIpv6ExtHeaders = 8;  // extension headers walked
-inline constexpr int kMaxIpInIpDepth = 2;     // IPv4/IPv6 encapsulated in IP (proto 4/41)
+// Tunnels unwrapped, of any kind (IP-in-IP, GRE, GTP-U, ...): what lies deeper stays the
+// payload of the last level opened, and the packet says it hit the cap (tunnelCapped).
+inline constexpr int kMaxTunnelDepth = 3;
+
+// The outermost tunnel a packet was found in (docs/architecture.md, "Tunnels").
+enum class Tunnel : std::uint8_t { None, IpInIp, Gre, Erspan, GtpU, Vxlan, Teredo };
+// "GTP-U", "VXLAN", ...; "" for None.
+const char* tunnelName(Tunnel t);
+
+// The flow that carries a tunnel on the wire: the outermost UDP (GTP-U, VXLAN, Teredo) or
+// GRE (GRE, ERSPAN) conversation, kept as a connection of its own. IP-in-IP has none.
+struct OuterFlow {
+  core::IpAddr src;
+  core::IpAddr dst;
+  std::uint16_t sport = 0;
+  std::uint16_t dport = 0;
+  std::uint8_t proto = 0;  // 0: no outer flow
+  Network network = Network::None;
+  std::uint8_t ttl = 0;
+};
 inline constexpr int kMaxNflogTlvs = 32;      // NFLOG TLVs walked (the kernel writes ~10)
 // NFLOG prefix bytes kept (iptables allows 64 with the NUL; longer nft prefixes are cut).
 inline constexpr std::size_t kMaxNflogPrefix = 63;
@@ -114,7 +133,13 @@ struct PacketView {
   // against its connection only, not again in the decode counters).
   bool fragMatched = false;
   bool fragLate = false;
-  std::uint8_t tunnelDepth = 0;
+  std::uint8_t tunnelDepth = 0;  // tunnel levels unwrapped to reach the fields above
+  Tunnel tunnel = Tunnel::None;  // the outermost one
+  bool tunnelCapped = false;     // kMaxTunnelDepth left a further tunnel unopened
+  // This view is the outer flow of a tunnelled frame (outerView()): tracked, but the frame
+  // is counted in the decode statistics through its inner view only.
+  bool tunnelOuter = false;
+  OuterFlow outer;  // the carrying flow, when `tunnel` has one
 
   // Transport
   std::uint16_t sport = 0;
@@ -145,8 +170,17 @@ struct PacketView {
   std::uint32_t payloadWireLen = 0;
 };
 
-// Decodes `frame` (captured bytes) into `out`. `out` is fully reset first.
+// Decodes `frame` (captured bytes) into `out`. `out` is fully reset first. A tunnelled
+// frame is described by its innermost packet; `out.outer` names the flow that carried it.
 Status decode(LinkType link, core::Bytes frame, std::uint32_t wireLen, core::Timestamp ts,
               PacketView& out);
+
+// True when a decoded frame's carrying flow is to be tracked as well (see OuterFlow).
+inline bool hasOuterFlow(Status st, const PacketView& v) {
+  return v.outer.proto != 0 && (st == Status::Ok || st == Status::Fragment);
+}
+// The carrying flow of `inner` as a packet of its own, Status::Ok: addresses, ports and
+// protocol of the outer headers, the frame's times and lengths, no payload.
+void outerView(const PacketView& inner, PacketView& out);
 
 }  // namespace rustnet::decode

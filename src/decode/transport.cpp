@@ -136,7 +136,12 @@ Status decodeTransport(std::uint8_t proto, Layer l, PacketView& out) {
   }
   switch (proto) {
     case kProtoTcp: return decodeTcp(l, out);
-    case kProtoUdp: return decodeUdp(l, out);
+    case kProtoUdp: {
+      const Status s = decodeUdp(l, out);
+      if (s != Status::Ok || out.transportTruncated) return s;
+      const auto inner = decodeUdpTunnel(Layer{out.payload, out.payloadWireLen, l.partial}, out);
+      return inner ? *inner : s;
+    }
     case kProtoIcmp: return decodeIcmp(l, false, out);
     case kProtoIcmpv6: return decodeIcmp(l, true, out);
     default:

@@ -88,8 +88,21 @@ public:
     fragments_.expire(f.ts);
     std::span<const FragmentTable::Late> late;
     if (scratch_.fragmented) late = fragments_.observe(st, scratch_);
-    hand(st, scratch_);
-    for (const FragmentTable::Late& l : late) hand(l.status, l.view);
+    // A tunnelled frame is two connections' packet: the carrying flow's (to its own shard)
+    // and the inner packet's.
+    bool ringFull = false;
+    if (decode::hasOuterFlow(st, scratch_)) {
+      decode::outerView(scratch_, outer_);
+      ringFull = !deliver(decode::Status::Ok, outer_);
+    }
+    ringFull = !deliver(st, scratch_) || ringFull;
+    if (ringFull) ++ourDropped_;  // once per frame, even when both of its records were lost
+    // Records the fragment table completed late belong to earlier frames: each lost one is
+    // a frame's worth of its connection lost.
+    for (const FragmentTable::Late& l : late) {
+      if (!deliver(l.status, l.view)) ++ourDropped_;
+    }
+    if (e_.inlineMode_) return;
     const std::size_t n = e_.workers_.size();
     // Files: every shard follows the same packet clock, so that expiry does not depend on
     // how many workers there are (a quiet shard would otherwise keep stale connections).
@@ -97,6 +110,32 @@ public:
       lastTickTs_ = lastTs_;
       broadcast(RecordKind::Tick, lastTs_, false);
     }
+  }
+
+  // Hands one decoded view to its worker: inline, or through the shard's ring. False when
+  // a live capture's ring was full (the caller counts the frame as dropped).
+  bool deliver(decode::Status st, const decode::PacketView& view) {
+    if (e_.inlineMode_) {
+      e_.workers_[0]->onDecoded(st, view);
+      return true;
+    }
+    const std::size_t n = e_.workers_.size();
+    const std::size_t shard = n > 1 ? static_cast<std::size_t>(shardHash(st, view) % n) : 0;
+    FrameRing& ring = e_.workers_[shard]->ring();
+    const core::Bytes payload = recordPayload(st, view);
+    if (sizeof(PacketHead) + payload.size() > ring.maxRecord()) {
+      ++oversize_;  // only an inner view has a payload, so a frame is counted once
+      return true;
+    }
+    packHead(st, view, head_);
+    int spins = 0;
+    while (!ring.tryWrite(RecordKind::Packet, view.ts, view.wireLen, headBytes(head_), payload)) {
+      // Never stall a live capture: the kernel would drop instead, unseen.
+      if (e_.live_) return false;
+      ring.publish();
+      waitBriefly(spins);
+    }
+    return true;
   }
 
   [[nodiscard]] core::Timestamp lastTs() const { return lastTs_; }
@@ -140,34 +179,9 @@ public:
   }
 
 private:
-  // Hands one decoded frame (or a fragment table's Late record) to its worker.
-  void hand(decode::Status st, const decode::PacketView& v) {
-    if (e_.inlineMode_) {
-      e_.workers_[0]->onDecoded(st, v);
-      return;
-    }
-    const std::size_t n = e_.workers_.size();
-    const std::size_t shard = n > 1 ? static_cast<std::size_t>(shardHash(st, v) % n) : 0;
-    FrameRing& ring = e_.workers_[shard]->ring();
-    const core::Bytes payload = recordPayload(st, v);
-    if (sizeof(PacketHead) + payload.size() > ring.maxRecord()) {
-      ++oversize_;
-      return;
-    }
-    packHead(st, v, head_);
-    int spins = 0;
-    while (!ring.tryWrite(RecordKind::Packet, v.ts, v.wireLen, headBytes(head_), payload)) {
-      if (e_.live_) {
-        ++ourDropped_;  // never stall a live capture: the kernel would drop instead, unseen
-        return;
-      }
-      ring.publish();
-      waitBriefly(spins);
-    }
-  }
-
   Engine& e_;
   decode::PacketView scratch_;
+  decode::PacketView outer_;  // the carrying flow of a tunnelled frame
   PacketHead head_;
   FragmentTable fragments_;
   static constexpr std::int64_t kFileTickNs = 1'000'000'000;

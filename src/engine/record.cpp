@@ -14,6 +14,7 @@ ConnectionRecord makeRecord(const track::Tracker& tracker, const track::Connecti
   r.state = tracker.displayState(c, now);
   r.stateLabel = track::stateLabel(c, r.state);
   r.service = track::connectionService(c);
+  r.tunnel = decode::tunnelName(c.tunnel);
   r.firstSeen = c.firstSeen;
   r.lastSeen = c.lastSeen;
   r.sent = c.sent;

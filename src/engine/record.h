@@ -33,6 +33,7 @@ struct ConnectionRecord {
   track::State state = track::State::Active;
   std::string_view stateLabel;  // upper-case state, or the ICMP type's name (static text)
   std::string_view service;  // static table storage; empty when unknown
+  std::string_view tunnel;   // outermost tunnel of an inner connection ("GTP-U"); static text
   core::Timestamp firstSeen;
   core::Timestamp lastSeen;
   track::DirectionCounters sent;

@@ -19,6 +19,8 @@ struct DecodeCounters {
   std::uint64_t bytes = 0;        // wire bytes of every frame seen by the workers
   std::uint64_t truncated = 0;    // an IP/UDP length beyond the frame: clipped, still decoded
   std::uint64_t lengthCapped = 0; // an absurd record length, capped (decode::kMaxRecordWireLen)
+  std::uint64_t tunnelled = 0;    // frames decoded to a packet inside a tunnel
+  std::uint64_t tunnelCapped = 0; // frames with a tunnel left unopened at kMaxTunnelDepth
 };
 
 inline constexpr auto kDecodeCounters = std::to_array<core::CounterDef<DecodeCounters>>({
@@ -51,6 +53,15 @@ inline constexpr auto kDecodeCounters = std::to_array<core::CounterDef<DecodeCou
      .help = "Records whose original length was absurd (over 262144 bytes, libpcap's largest "
              "snaplen): counted at the end of their IP packet, or at that bound.",
      .slots = core::counterSlots<&DecodeCounters::lengthCapped>()},
+    {.name = "packets_tunnelled",
+     .help = "Frames whose packet was found inside a tunnel (IP-in-IP, GRE, ERSPAN, GTP-U, "
+             "VXLAN, Teredo): tracked as the inner connection and, but for IP-in-IP, the "
+             "carrying flow.",
+     .slots = core::counterSlots<&DecodeCounters::tunnelled>()},
+    {.name = "packets_tunnel_depth_capped",
+     .help = "Frames with tunnels nested deeper than the decoder opens: the deepest one "
+             "opened is tracked with the rest as its payload.",
+     .slots = core::counterSlots<&DecodeCounters::tunnelCapped>()},
 });
 static_assert(core::countsEveryMember<DecodeCounters>(kDecodeCounters));
 

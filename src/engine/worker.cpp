@@ -96,10 +96,17 @@ void Worker::onDecoded(decode::Status st, const decode::PacketView& view) {
     }
     return;
   }
+  advanceClock(view.ts);
+  if (view.tunnelOuter) {  // the frame is counted through its inner view
+    tracker_.onPacket(view);
+    tracker_.expire(now_);
+    return;
+  }
   decode_.bytes += view.wireLen;
   if (view.clipped) ++decode_.truncated;
   if (view.lengthCapped) ++decode_.lengthCapped;
-  advanceClock(view.ts);
+  if (view.tunnel != decode::Tunnel::None) ++decode_.tunnelled;
+  if (view.tunnelCapped) ++decode_.tunnelCapped;
   switch (st) {
     case decode::Status::Ok:
       ++decode_.ok;

@@ -14,7 +14,7 @@ namespace rustnet::filter {
 
 namespace {
 
-constexpr std::array<KeywordInfo, 11> kFixedKeywords{{
+constexpr std::array<KeywordInfo, 12> kFixedKeywords{{
     {"port", Field::Port, "either port equals N, or lies in N-M (port:443, port:8000-8100)"},
     {"sport", Field::SrcPort, "local port (sport:443 = connections to this host's port 443)"},
     {"dport", Field::DstPort, "remote port (dport:22)"},
@@ -26,6 +26,7 @@ constexpr std::array<KeywordInfo, 11> kFixedKeywords{{
     {"proto", Field::Proto, "protocol is tcp, udp, icmp, icmpv6, arp, igmp, or https, quic, dns..."},
     {"service", Field::Service, "service name contains text (service:https)"},
     {"app", Field::App, "application (DPI) contains text (app:http, app:github.com)"},
+    {"tunnel", Field::Tunnel, "came inside a tunnel whose name contains text (tunnel:gtp, tunnel:vxlan)"},
 }};
 
 // Caps on what one query may hold, so that a pasted wall of text stays cheap to match.

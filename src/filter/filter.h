@@ -9,7 +9,8 @@
 // process (name or pid), sni (TLS/QUIC server name, HTTP Host), state (the connection
 // state or the application's), proto (TCP, UDP, ICMP, ... or the application protocol:
 // https, quic, dns, ssh), service (port service name), app (the DPI summary and protocol
-// name); and one keyword per kind of DPI facts, from the DPI registry (ssh: banners and
+// name), tunnel (the tunnel an inner connection came in: gtp-u, vxlan, gre, erspan,
+// teredo, ip-in-ip); and one keyword per kind of DPI facts, from the DPI registry (ssh: banners and
 // algorithms, dns: names and answers, ...), matching that protocol's searchable fields.
 //
 // Forgiving by design, because the UI filters live while the user types: a term whose
@@ -30,7 +31,7 @@
 namespace rustnet::filter {
 
 enum class Field : std::uint8_t {
-  Any, Port, SrcPort, DstPort, Src, Dst, Process, Sni, State, Proto, Service, App,
+  Any, Port, SrcPort, DstPort, Src, Dst, Process, Sni, State, Proto, Service, App, Tunnel,
   Facts,  // a protocol's searchable fields (KeywordInfo::kind)
 };
 

@@ -121,7 +121,8 @@ bool processMatches(const Term& t, const engine::ConnectionRecord& r) {
 
 bool anyFieldMatches(const Term& t, const engine::ConnectionRecord& r) {
   auto has = [&](std::string_view s) { return containsFolded(s, t.text); };
-  if (has(core::protoName(r.proto)) || has(r.stateLabel) || has(r.service)) return true;
+  if (has(core::protoName(r.proto)) || has(r.stateLabel) || has(r.service) || has(r.tunnel))
+    return true;
   EndpointBuffer buf;
   if (has(endpointText(r.local, r.proto, buf)) || has(endpointText(r.remote, r.proto, buf))) return true;
   if (r.process) {
@@ -153,6 +154,7 @@ bool termMatches(const Term& t, const engine::ConnectionRecord& r) {
       return has(r.stateLabel) || (r.dpi && has(dpi::appStateName(r.dpi->state())));
     case Field::Proto: return protoMatches(t, r);
     case Field::Service: return has(r.service);
+    case Field::Tunnel: return has(r.tunnel);
     case Field::App:
       return r.dpi && (has(dpi::appProtoName(r.dpi->proto())) || has(r.dpi->summary()));
   }

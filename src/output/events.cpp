@@ -36,6 +36,7 @@ void appendEvent(std::string& out, const engine::ConnectionEvent& e) {
   } else {
     j.null("service_name");
   }
+  if (!r.tunnel.empty()) j.str("tunnel", r.tunnel);
   if (r.process) {
     j.num("pid", static_cast<std::int64_t>(r.process->pid)).wire("process_name", r.process->name);
     if (!r.process->executable.empty()) j.wire("process_executable", r.process->executable);

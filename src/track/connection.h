@@ -8,6 +8,7 @@
 
 #include "core/flow_key.h"
 #include "core/time.h"
+#include "decode/packet.h"
 #include "dpi/facts.h"
 #include "dpi/inspector.h"
 #include "track/rate.h"
@@ -83,6 +84,8 @@ struct Connection {
   // protocols, the first packet); for TCP first seen mid-stream, it has the higher port.
   bool localInitiated = true;
   bool dpiDone = false;  // inspection ended: no inspector will be created again
+  // The outermost tunnel its packets came in (None for the carrying flows themselves).
+  decode::Tunnel tunnel = decode::Tunnel::None;
 
   std::uint64_t id = 0;       // unique within a run: stable handle for UIs and events
   // Idle timeout chosen by a later stage that knows the application (DPI: a QUIC peer's

@@ -161,6 +161,7 @@ void Tracker::onPacket(const decode::PacketView& p) {
   (fromLocal ? c.rateOut : c.rateIn).add(p.ts, p.wireLen);
   c.lastSeen = std::max(c.lastSeen, p.ts);
   if (p.nflog.hasPrefix || p.nflog.hasUid || p.nflog.hasGid) noteNflog(c, p.nflog);
+  if (p.tunnel != decode::Tunnel::None) c.tunnel = p.tunnel;
 
   switch (keyed->kind) {
     case KeyKind::Tcp:

@@ -62,6 +62,7 @@ void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
     b.field("Service", r.service.empty() ? fmt::format("unknown (port {})", port)
                                          : fmt::format("{} (port {})", r.service, port));
   }
+  if (!r.tunnel.empty()) b.field("Tunnel", fmt::format("inside {}", r.tunnel));
   if (r.process) {
     std::string p = fmt::format("{}, pid {}", core::escapeControl(r.process->name), r.process->pid);
     if (r.process->uid >= 0) p += fmt::format(", uid {}", r.process->uid);

@@ -85,8 +85,6 @@ struct KnownDifference {
 constexpr KnownDifference kKnownDifferences[] = {
     {"tcpdump__arp-too-long-tha.pcap", "arp_req_rep", "0/0",
      "hardware address size 14 is not Ethernet: Malformed by design, tshark decodes any size"},
-    {"ndpi__teredo.pcap", "icmpv6_echo_req_rep", "0/0",
-     "the echoes ride in Teredo (IPv6 in UDP), and UDP tunnels are not unwrapped"},
     {"tcpdump__icmpv6-rfc7112.pcap", "ip_fragment_pkts", "0",
      "the fragment header is inside the packet quoted by an ICMPv6 error, which is not parsed"},
 };

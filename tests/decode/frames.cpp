@@ -57,6 +57,73 @@ Frame icmp(std::uint8_t type, std::uint8_t code, std::uint16_t id, std::uint16_t
   return w.data();
 }
 
+Frame gre(std::uint16_t proto, const Frame& payload, const GreOpts& o) {
+  const std::uint16_t flags = u16((o.checksum ? 0x8000u : 0u) | (o.key ? 0x2000u : 0u) |
+                                  (o.sequence ? 0x1000u : 0u) | o.version);
+  ByteWriter w;
+  w.be16(flags).be16(proto);
+  if (o.checksum) w.be32(0);
+  if (o.key) w.be32(0x0000abcd);
+  if (o.sequence) w.be32(7);
+  w.bytes(payload);
+  return w.data();
+}
+
+Frame erspan2(const Frame& ethernetFrame) {
+  ByteWriter w;
+  w.be16(0x1005).be16(42).be32(3).bytes(ethernetFrame);  // version 1, VLAN 5, session 42
+  return w.data();
+}
+
+Frame erspan3(const Frame& ethernetFrame, bool platform) {
+  ByteWriter w;
+  w.be16(0x2005).be16(42).be32(0x01020304);  // ver 2, vlan 5; session 42; timestamp
+  w.be16(0).be16(u16(platform ? 1 : 0));               // SGT; frame type 0 (Ethernet), O flag
+  if (platform) w.be32(0x08000000).be32(0);
+  w.bytes(ethernetFrame);
+  return w.data();
+}
+
+Frame gtpU(const Frame& payload, const GtpOpts& o) {
+  const bool optional = o.sequence || !o.extensions.empty();
+  const std::uint8_t flags = u8((o.version << 5) | 0x10u | (o.sequence ? 0x02u : 0u) |
+                                (o.extensions.empty() ? 0u : 0x04u));
+  ByteWriter body;
+  if (optional) {
+    body.be16(1).u8(0).u8(o.extensions.empty() ? 0 : 0x85);
+    for (std::size_t i = 0; i < o.extensions.size(); ++i) {
+      Frame ext = o.extensions[i];
+      const std::size_t total = (ext.size() + 2 + 3) / 4 * 4;
+      body.u8(u8(total / 4)).bytes(ext);
+      for (std::size_t k = ext.size() + 2; k < total; ++k) body.u8(0);
+      body.u8(u8(i + 1 < o.extensions.size() ? 0x85u : 0u));
+    }
+  }
+  body.bytes(payload);
+  const Frame b = body.data();
+  const std::size_t len = o.lengthField >= 0 ? static_cast<std::size_t>(o.lengthField) : b.size();
+  ByteWriter w;
+  w.u8(flags).u8(o.type).be16(u16(len)).be32(0x11223344).bytes(b);
+  return w.data();
+}
+
+Frame vxlan(const Frame& ethernetFrame, std::uint8_t flags) {
+  ByteWriter w;
+  w.u8(flags).u8(0).be16(0).be32(0x00123400).bytes(ethernetFrame);  // VNI 0x1234
+  return w.data();
+}
+
+Frame teredo(const Frame& ipv6Packet, bool auth, bool origin) {
+  ByteWriter w;
+  if (auth) {
+    w.be16(0x0001).u8(3).u8(2).bytes(Frame{'c', 'i', 'd'}).bytes(Frame{9, 9});
+    w.be32(0x01020304).be32(0x05060708).u8(0);  // nonce, confirmation
+  }
+  if (origin) w.be16(0x0000).be16(0x1234).be32(0xc0000201);
+  w.bytes(ipv6Packet);
+  return w.data();
+}
+
 Frame ipv4(const Ip4& src, const Ip4& dst, std::uint8_t proto, const Frame& payload,
            const Ipv4Opts& o) {
   const Frame options = padded(o.options, 4, 0x00);

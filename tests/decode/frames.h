@@ -82,6 +82,28 @@ struct ArpOpts {
 Frame arp(std::uint16_t op, const std::array<std::uint8_t, 6>& senderMac, const Ip4& senderIp,
           const Ip4& targetIp, const ArpOpts& o = {});
 
+// ---- tunnels
+struct GreOpts {
+  bool checksum = false;
+  bool key = false;
+  bool sequence = false;
+  std::uint16_t version = 0;
+};
+Frame gre(std::uint16_t proto, const Frame& payload, const GreOpts& o = {});
+Frame erspan2(const Frame& ethernetFrame);                    // the 8-byte type II header
+Frame erspan3(const Frame& ethernetFrame, bool platform);    // 12 bytes (+8 platform)
+struct GtpOpts {
+  std::uint8_t type = 0xff;         // G-PDU
+  std::uint8_t version = 1;
+  bool sequence = false;            // S flag: adds the 4 optional bytes
+  std::vector<Frame> extensions;    // each padded to 4n bytes with its length and next type
+  int lengthField = -1;             // overrides the computed length when >= 0
+};
+Frame gtpU(const Frame& payload, const GtpOpts& o = {});
+Frame vxlan(const Frame& ethernetFrame, std::uint8_t flags = 0x08);
+// Teredo: optional authentication (id and auth lengths) and origin indication first.
+Frame teredo(const Frame& ipv6Packet, bool auth = false, bool origin = false);
+
 // ---- link
 struct VlanTag {
   std::uint16_t tpid;

@@ -351,31 +351,23 @@ TEST(DecodeIpInIp, AllFourCombinationsReportTheInnermostHeader) {
 TEST(DecodeIpInIp, DepthIsCapped) {
   Frame f = ipv4(kA4, kB4, kUdp, udp(1, 2, kHello));
   std::uint8_t proto = kIpip;
-  for (int i = 0; i < kMaxIpInIpDepth; ++i) f = ipv4(kC4, kD4, kIpip, f);
+  for (int i = 0; i < kMaxTunnelDepth; ++i) f = ipv4(kC4, kD4, kIpip, f);
   PacketView p;
   ASSERT_EQ(decodeFrame(LinkType::RawIpv4, f, p), Status::Ok);
-  EXPECT_EQ(p.tunnelDepth, kMaxIpInIpDepth);
+  EXPECT_EQ(p.tunnelDepth, kMaxTunnelDepth);
+  EXPECT_EQ(p.tunnel, Tunnel::IpInIp);
+  EXPECT_EQ(p.outer.proto, 0);  // IP-in-IP has no carrying flow of its own
+  EXPECT_FALSE(p.tunnelCapped);
   EXPECT_EQ(p.src, addr(kA4));
   EXPECT_EQ(p.sport, 1);
   // One level more: the last tunnel is left as an opaque protocol.
   const Frame deeper = ipv6(kC6, kD6, proto, f);
   ASSERT_EQ(decodeFrame(LinkType::RawIpv6, deeper, p), Status::Ok);
-  EXPECT_EQ(p.tunnelDepth, kMaxIpInIpDepth);
+  EXPECT_EQ(p.tunnelDepth, kMaxTunnelDepth);
   EXPECT_EQ(p.proto, kIpip);
   EXPECT_EQ(p.src, addr(kC4));
   EXPECT_EQ(p.sport, 0);
-}
-
-TEST(DecodeIpInIp, UdpTunnelsAreNotUnwrapped) {
-  // Teredo: IPv6 inside UDP port 3544 stays UDP between the outer addresses.
-  const Frame inner = ipv6(kA6, kB6, kIcmp6, icmp(128, 0, 1, 1, kHello));
-  const Frame f = ipv4(kC4, kD4, kUdp, udp(3544, 50000, inner));
-  PacketView p;
-  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, f, p), Status::Ok);
-  EXPECT_EQ(p.proto, kUdp);
-  EXPECT_EQ(p.src, addr(kC4));
-  EXPECT_EQ(p.tunnelDepth, 0);
-  EXPECT_EQ(p.payload.size(), inner.size());
+  EXPECT_TRUE(p.tunnelCapped);
 }
 
 TEST(DecodeIpInIp, MalformedInnerHeaderIsMalformed) {

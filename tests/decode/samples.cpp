@@ -120,6 +120,27 @@ std::vector<Sample> allSamples() {
   add("4in6", LinkType::Ethernet, ethernet(0x86dd, ipv6(kC6, kD6, kIpip, udp4)), Status::Ok);
   add("6in6", LinkType::Ethernet, ethernet(0x86dd, ipv6(kC6, kD6, kIpv6, tcp6)), Status::Ok);
 
+  // Tunnels with a carrying flow of their own.
+  GtpOpts gtpExt;
+  gtpExt.extensions = {Frame{0x00, 0x01}, Frame{1, 2, 3, 4, 5, 6}};
+  const Frame eth4 = ethernet(0x0800, tcp4);
+  add("gtpu-v4", LinkType::RawIpv4, ipv4(kC4, kD4, kUdp, udp(2152, 2152, gtpU(tcp4))),
+      Status::Ok);
+  add("gtpu-ext-v6", LinkType::RawIpv6,
+      ipv6(kC6, kD6, kUdp, udp(2152, 2152, gtpU(udp6, gtpExt))), Status::Ok);
+  add("vxlan", LinkType::Ethernet,
+      ethernet(0x0800, ipv4(kC4, kD4, kUdp, udp(40000, 4789, vxlan(eth4)))), Status::Ok);
+  add("teredo-auth-origin", LinkType::RawIpv4,
+      ipv4(kC4, kD4, kUdp, udp(3544, 50000, teredo(udp6, true, true))), Status::Ok);
+  add("gre-key-seq-v4", LinkType::RawIpv4,
+      ipv4(kC4, kD4, kGre, gre(0x0800, udp4, {.checksum = true, .key = true, .sequence = true})),
+      Status::Ok);
+  add("gre-eth", LinkType::RawIpv6, ipv6(kC6, kD6, kGre, gre(0x6558, eth4)), Status::Ok);
+  add("erspan2", LinkType::RawIpv4,
+      ipv4(kC4, kD4, kGre, gre(0x88be, erspan2(eth4), {.sequence = true})), Status::Ok);
+  add("erspan3-platform", LinkType::RawIpv4,
+      ipv4(kC4, kD4, kGre, gre(0x22eb, erspan3(eth4, true), {.sequence = true})), Status::Ok);
+
   // Transport.
   add("tcp-options", LinkType::RawIpv4,
       ipv4(kA4, kB4, kTcp, tcp(80, 40000, 0x12, hello, withOptions)), Status::Ok);

@@ -204,6 +204,23 @@ TEST(FilterMatch, ServiceAndState) {
   EXPECT_TRUE(match("state:established", sshOut()));
 }
 
+TEST(FilterMatch, TunnelNamesTheInnerConnectionsTunnel) {
+  const auto inner = RecordBuilder(6, proto::kUdp, ep("10.45.0.7", 40000), ep("8.8.8.8", 53))
+                         .service("domain")
+                         .tunnel("GTP-U");
+  const auto carrier = RecordBuilder(7, proto::kUdp, ep("192.0.2.1", 2152), ep("192.0.2.2", 2152));
+  EXPECT_TRUE(match("tunnel:gtp", inner));
+  EXPECT_TRUE(match("tunnel:GTP-U", inner));
+  EXPECT_FALSE(match("tunnel:vxlan", inner));
+  EXPECT_FALSE(match("tunnel:gtp", carrier));
+  EXPECT_TRUE(match("!tunnel:gtp", carrier));
+  EXPECT_TRUE(match("gtp-u", inner));  // a bare word finds it too
+  EXPECT_FALSE(match("gtp-u", carrier));
+  bool listed = false;
+  for (const auto& k : filter::keywords()) listed = listed || (k.name == "tunnel" && k.field == filter::Field::Tunnel);
+  EXPECT_TRUE(listed);
+}
+
 TEST(FilterMatch, BareWordsSearchEveryField) {
   EXPECT_TRUE(match("github", httpsOut()));                // SNI
   EXPECT_TRUE(match("h2", httpsOut()));                    // ALPN

@@ -44,6 +44,10 @@ public:
     r_.service = s;
     return *this;
   }
+  RecordBuilder& tunnel(std::string_view t) {  // static text, like decode::tunnelName
+    r_.tunnel = t;
+    return *this;
+  }
   RecordBuilder& traffic(std::uint64_t outPk, std::uint64_t outB, std::uint64_t inPk, std::uint64_t inB) {
     r_.sent = {outPk, outB};
     r_.received = {inPk, inB};

@@ -18,7 +18,9 @@ inline bool sameView(const decode::PacketView& a, const decode::PacketView& b) {
   return a.ts == b.ts && a.wireLen == b.wireLen && a.capLen == b.capLen && a.network == b.network &&
          a.vlan == b.vlan && a.vlanDepth == b.vlanDepth && a.src == b.src && a.dst == b.dst &&
          a.proto == b.proto && a.ttl == b.ttl && a.fragmented == b.fragmented &&
-         a.tunnelDepth == b.tunnelDepth && a.sport == b.sport && a.dport == b.dport &&
+         a.tunnelDepth == b.tunnelDepth && a.tunnel == b.tunnel && a.tunnelCapped == b.tunnelCapped &&
+         a.outer.src == b.outer.src && a.outer.dst == b.outer.dst && a.outer.proto == b.outer.proto &&
+         a.outer.sport == b.outer.sport && a.outer.dport == b.outer.dport && a.sport == b.sport && a.dport == b.dport &&
          a.tcpFlags == b.tcpFlags && a.seq == b.seq && a.ack == b.ack && a.window == b.window &&
          a.icmpType == b.icmpType && a.icmpCode == b.icmpCode && a.icmpId == b.icmpId &&
          a.icmpSeq == b.icmpSeq && a.transportTruncated == b.transportTruncated &&
@@ -53,7 +55,11 @@ inline decode::Status decodeAndCheck(decode::LinkType link, core::Bytes frame, s
   }
   requireDecode(v.vlanDepth <= decode::kMaxVlanTags);
   requireDecode(v.vlan <= 0x0fff && (v.vlanDepth != 0 || v.vlan == 0));
-  requireDecode(v.tunnelDepth <= decode::kMaxIpInIpDepth);
+  requireDecode(v.tunnelDepth <= decode::kMaxTunnelDepth);
+  // A carrying flow belongs to a tunnel other than IP-in-IP, and a tunnel means a level opened.
+  requireDecode(v.outer.proto == 0 || (v.tunnel != decode::Tunnel::None && v.tunnel != decode::Tunnel::IpInIp));
+  requireDecode((v.tunnel == decode::Tunnel::None) == (v.tunnelDepth == 0));
+  requireDecode(!v.tunnelOuter);
   if (link == decode::LinkType::Unsupported) requireDecode(s == Status::Unsupported);
 
   if (s == Status::Ok || s == Status::Fragment) {

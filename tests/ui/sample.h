@@ -40,6 +40,7 @@ inline std::shared_ptr<engine::Snapshot> sampleSnapshot() {
                      .process(5120, "ssh", "/usr/bin/ssh"));
   rows.push_back(RecordBuilder(3, proto::kUdp, ep("2001:db8::10", 53001), ep("2001:db8::53", 53))
                      .service("domain")
+                     .tunnel("GTP-U")  // the Details tab shows it
                      .times(t - 3, t - 3)
                      .traffic(1, 90, 1, 150)
                      .dpi(&dpi::dns::kDns,
