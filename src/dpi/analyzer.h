@@ -50,6 +50,9 @@ struct Segment {
   // TCP: sequence number of data[0], for analyzers that drop retransmissions or reorder
   // (see stream.h). Meaningless for UDP.
   std::uint32_t tcpSeq = 0;
+  // The datagram goes on beyond `data` on the wire (cut by the snaplen, or clipped to the
+  // frame): running off its end is expected there, not a sign of a malformed message.
+  bool cut = false;
 };
 
 struct Context {

@@ -62,7 +62,7 @@ Verdict Inspector::run(const Segment& seg, Context& ctx) {
 }
 
 bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
-                     core::Timestamp ts, Counters& counters) {
+                     core::Timestamp ts, Counters& counters, bool cut) {
   if (finished_ || payload.empty()) return false;
   ownFacts();
   if (packets_[0] == 0 && packets_[1] == 0 && probes_ == 0) ++counters.inspectors;
@@ -75,7 +75,7 @@ bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
   const AppState stateBefore = facts_->state();
   const auto hintBefore = facts_->idleTimeoutHint();
 
-  Segment seg{payload, dir, tcpSeq};
+  Segment seg{payload, dir, tcpSeq, cut};
   Context ctx{*facts_, counters, flow_, ts};
   const bool probing = analyzer_ == nullptr;
   std::vector<std::uint8_t> joined;  // only when a tiny first segment was held back
@@ -85,7 +85,7 @@ bool Inspector::feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq,
     if (held.len > 0 && flow_.transport == Transport::Tcp && tcpSeq == held.seq + held.len) {
       joined.assign(held.bytes.begin(), held.bytes.begin() + held.len);
       joined.insert(joined.end(), payload.begin(), payload.end());
-      seg = Segment{joined, dir, held.seq};
+      seg = Segment{joined, dir, held.seq, cut};
     }
     held.len = 0;
   }

@@ -51,10 +51,12 @@ public:
   Inspector& operator=(const Inspector&) = delete;
 
   // Inspects one payload (empty payloads are ignored). `tcpSeq` is the TCP sequence number
-  // of payload[0] (0 for UDP). Returns true when the protocol, the state or the idle
-  // timeout hint changed, so the caller re-evaluates the connection's state and timeout.
+  // of payload[0] (0 for UDP). `cut`: the message goes on beyond `payload` (the snaplen or
+  // a length beyond the frame clipped the datagram). Returns true when the protocol, the
+  // state or the idle timeout hint changed, so the caller re-evaluates the connection's
+  // state and timeout.
   bool feed(core::Bytes payload, Direction dir, std::uint32_t tcpSeq, core::Timestamp ts,
-            Counters& counters);
+            Counters& counters, bool cut = false);
 
   // True once nothing more will be learned: further feed() calls are no-ops, and the
   // caller may stop calling.

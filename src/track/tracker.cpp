@@ -250,7 +250,7 @@ void Tracker::inspect(Connection& c, const decode::PacketView& p, bool fromLocal
     c.inspector = std::make_unique<dpi::Inspector>(flow);
   }
   c.inspector->feed(p.payload, fromLocal ? dpi::Direction::Outbound : dpi::Direction::Inbound,
-                    p.seq, p.ts, dpiCounters_);
+                    p.seq, p.ts, dpiCounters_, p.clipped || p.payload.size() < p.payloadWireLen);
   if (c.inspector->finished()) {
     // Keep only the facts (shared with any record made meanwhile); the analyzer is gone.
     if (c.inspector->facts().proto() != nullptr) c.published = c.inspector->shareFacts();

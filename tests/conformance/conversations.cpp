@@ -67,9 +67,12 @@ std::optional<DirectedCounts> tsharkDirected(const std::filesystem::path& captur
       "' -T fields -E occurrence=a -E aggregator=, -e frame.len -e frame.protocols -e ip.src"
       " -e ip.dst -e ipv6.src -e ipv6.dst -e tcp.srcport -e tcp.dstport -e udp.srcport"
       " -e udp.dstport -e ip.id -e ip.frag_offset -e ipv6.fraghdr.ident -e ipv6.fraghdr.offset"
+      " -e tcp.hdr_len -e ipv6.routing.segleft -e ipv6.routing.src.addr"
+      " -e ipv6.routing.mipv6.home_address -e ipv6.routing.srh.addr -e ip.len -e ip.hdr_len"
       " 2>/dev/null");
   enum { kLen, kLayers, kIpSrc, kIpDst, kIp6Src, kIp6Dst, kTcpSrc, kTcpDst, kUdpSrc, kUdpDst, kIpId,
-         kIpOffset, kFragId, kFragOffset, kFields };
+         kIpOffset, kFragId, kFragOffset, kTcpHdrLen, kSegLeft, kSourceRoute, kHomeAddress, kSegments,
+         kIpLen, kIpHdrLen, kFields };
   DirectedCounts out;
   std::map<std::string, std::string> fragmentOwner;  // "src>dst#id" → directed key
   std::istringstream in(r.out);
@@ -85,17 +88,31 @@ std::optional<DirectedCounts> tsharkDirected(const std::filesystem::path& captur
     std::size_t ip = 0, ip6 = 0, frag = 0, tcp = 0, udp = 0;
     bool v6 = false;
     std::string src, dst, id, offset;
+    std::uint64_t ipPayload = 0;  // IPv4: bytes after the header, by the total length
     for (const auto& layer : split(at(kLayers, 0), ':')) {
       if (layer == "icmp" || layer == "icmpv6") break;  // quoted headers are not conversations
       std::string key;
       if (layer == "ip") {
         v6 = false;
         src = at(kIpSrc, ip), dst = at(kIpDst, ip), id = at(kIpId, ip), offset = at(kIpOffset, ip);
+        const std::string total = at(kIpLen, ip), header = at(kIpHdrLen, ip);
+        ipPayload = !total.empty() && !header.empty() && std::stoull(total) > std::stoull(header)
+                        ? std::stoull(total) - std::stoull(header)
+                        : 0;
         ++ip;
       } else if (layer == "ipv6") {
         v6 = true;
         src = at(kIp6Src, ip6), dst = at(kIp6Dst, ip6), id.clear(), offset.clear();
         ++ip6;
+      } else if (layer == "ipv6.routing" && v6 && !at(kSegLeft, 0).empty() && at(kSegLeft, 0) != "0") {
+        // The conversation's peer is the final destination the routing header names.
+        if (!f[kSourceRoute].empty()) {
+          dst = f[kSourceRoute].back();
+        } else if (!f[kHomeAddress].empty()) {
+          dst = f[kHomeAddress].back();
+        } else if (!f[kSegments].empty()) {
+          dst = f[kSegments].front();
+        }
       } else if (layer == "ipv6.fraghdr" && v6) {
         id = at(kFragId, frag), offset = at(kFragOffset, frag);
         ++frag;
@@ -105,6 +122,12 @@ std::optional<DirectedCounts> tsharkDirected(const std::filesystem::path& captur
         const std::string sport = at(isTcp ? kTcpSrc : kUdpSrc, i);
         const std::string dport = at(isTcp ? kTcpDst : kUdpDst, i);
         if (sport.empty() || dport.empty()) continue;
+        // A TCP header shorter than 20 bytes, or longer than the IPv4 packet holds (tshark
+        // then reads on into the frame's padding), is no conversation for tshark (nor for us).
+        if (isTcp && !at(kTcpHdrLen, i).empty()) {
+          const std::uint64_t hdr = std::stoull(at(kTcpHdrLen, i));
+          if (hdr < 20 || (!v6 && ipPayload != 0 && hdr > ipPayload)) continue;
+        }
         key = directedKey(isTcp ? "TCP" : "UDP", endpoint(src, std::stoull(sport)), endpoint(dst, std::stoull(dport)));
         if (!id.empty()) fragmentOwner[src + ">" + dst + "#" + id] = key;
       } else if (layer == "data" && !offset.empty() && offset != "0") {

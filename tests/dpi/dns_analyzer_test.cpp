@@ -307,6 +307,48 @@ TEST(DnsAnalyzer, EveryTruncationOfAResponseIsSafe) {
   }
 }
 
+// A response whose datagram was cut on the wire (its IP length beyond the captured frame)
+// still names its question and keeps the answers that are whole; the same bytes presented
+// as a whole datagram are a malformed message.
+TEST(DnsAnalyzer, CutResponseKeepsWhatIsThere) {
+  const Payload full = response(0x1234, "www.example.com");
+  const Payload cut(full.begin(), full.end() - 10);  // into the AAAA record
+  {
+    Conversation c(udpFlow());
+    c.sendCut(dpi::Direction::Inbound, cut);
+    ASSERT_EQ(c.facts().proto(), &dpi::dns::kDns);
+    const auto& d = *c.facts().find<dpi::DnsFacts>();
+    EXPECT_EQ(d.qname, "www.example.com");
+    EXPECT_TRUE(d.responseSeen);
+    EXPECT_EQ(d.answerCount, 3);
+    ASSERT_EQ(d.answers.size(), 2u);
+    EXPECT_EQ(d.answers[1].addr.toString(), "93.184.216.34");
+    EXPECT_EQ(c.counters().malformed, 0u);
+  }
+  {
+    Conversation c(udpFlow());
+    c.send(in(cut));
+    EXPECT_EQ(c.counters().malformed, 1u);
+  }
+}
+
+// A first fragment of a large response holds the question and a few of its many answers:
+// the header's counts describe the whole datagram, not this part of it.
+TEST(DnsAnalyzer, CutResponseWithManyAnswersIsStillDns) {
+  ByteWriter w;
+  header(w, 0x4242, 0x8180, 1, 40);
+  name(w, "many.example.org");
+  w.be16(1).be16(1);
+  w.be16(0xc00c).be16(1).be16(1).be32(60).be16(4).bytes({192, 0, 2, 1});
+  Conversation c(udpFlow(40000, 53));
+  c.sendCut(dpi::Direction::Inbound, w.data());
+  ASSERT_EQ(c.facts().proto(), &dpi::dns::kDns);
+  EXPECT_EQ(c.facts().find<dpi::DnsFacts>()->qname, "many.example.org");
+  Conversation whole(udpFlow(40000, 53));
+  whole.send(in(w.data()));
+  EXPECT_EQ(whole.facts().proto(), nullptr);
+}
+
 TEST(DnsAnalyzer, EmptyPayloadIsIgnored) {
   Conversation c(udpFlow());
   c.send(out(Payload{}));

@@ -47,6 +47,10 @@ public:
     seq += static_cast<std::uint32_t>(p.size());
     return changed;
   }
+  // A UDP datagram cut short on the wire (snaplen, or a length beyond the frame).
+  void sendCut(dpi::Direction dir, const Payload& p) {
+    inspector_->feed(p, dir, 0, core::Timestamp::fromNanos(++clock_), counters_, true);
+  }
   // Re-sends bytes already sent (a retransmission): same sequence numbers.
   void resend(dpi::Direction dir, const Payload& p, std::uint32_t offsetBack) {
     auto seq = seq_[static_cast<std::size_t>(dir)] - offsetBack;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -77,7 +78,10 @@ Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
   ParseStatus st = parseMessage(bytes, msg_, ctx.counters, !monitoring);
   if (cut && st == ParseStatus::Malformed) st = ParseStatus::Ok;
   const bool mine = ctx.facts.proto() == proto_;
-  if (st == ParseStatus::NotDns || (!mine && !plausibleHeader(msg_.header, bytes.size()))) {
+  // A cut message is longer on the wire than here: its record counts cannot be held
+  // against the bytes we have.
+  const std::size_t wireBytes = cut ? std::numeric_limits<std::size_t>::max() : bytes.size();
+  if (st == ParseStatus::NotDns || (!mine && !plausibleHeader(msg_.header, wireBytes))) {
     return mine ? Verdict::Malformed : Verdict::NotMine;
   }
   if (!ctx.facts.setProto(proto_)) return Verdict::NotMine;
@@ -176,7 +180,7 @@ Verdict DnsAnalyzer::feedTcp(TcpSide& side, core::Bytes data, Context& ctx) {
 }
 
 Verdict DnsAnalyzer::feed(const Segment& seg, Context& ctx) {
-  if (!sides_) return message(seg.data, ctx);
+  if (!sides_) return message(seg.data, ctx, seg.cut);
   auto& sides = *sides_;
   TcpSide& side = sides[static_cast<std::size_t>(seg.dir)];
   const Verdict v = feedTcp(side, side.accept(seg.tcpSeq, seg.data), ctx);
@@ -192,7 +196,8 @@ Confidence probe(const FlowInfo& flow, const Segment& seg) {
   if (flow.transport == Transport::Udp) {
     if (!known) return looksLikeStandardQuery(seg.data) ? Confidence::Port : Confidence::None;
     const auto h = parseHeader(seg.data);
-    return h && plausibleHeader(*h, seg.data.size()) ? Confidence::Port : Confidence::None;
+    const std::size_t wireBytes = seg.cut ? std::numeric_limits<std::size_t>::max() : seg.data.size();
+    return h && plausibleHeader(*h, wireBytes) ? Confidence::Port : Confidence::None;
   }
   if (!flow.eitherPort(kDnsPort) && !flow.eitherPort(kLlmnrPort)) return Confidence::None;
   // A first segment may carry only the length prefix; judge the header when it is there.
