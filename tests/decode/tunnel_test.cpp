@@ -56,14 +56,16 @@ TEST(DecodeTunnel, GtpUExtensionChainIsWalkedAndBounded) {
   GtpOpts o;
   o.extensions = {Frame{0x00, 0x09}, Frame(10, 0x33), Frame{}};
   PacketView p;
-  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, ipv4(kC4, kD4, kUdp, udp(2152, 2152, gtpU(kTcp4, o))), p),
-            Status::Ok);
+  // The view aliases the frame: keep it alive while the view is read.
+  const Frame chained = ipv4(kC4, kD4, kUdp, udp(2152, 2152, gtpU(kTcp4, o)));
+  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, chained, p), Status::Ok);
   expectInner(p, Tunnel::GtpU);
 
   GtpOpts tooMany;
   tooMany.extensions.assign(9, Frame{0x00, 0x01});
   const Frame f = udp(2152, 2152, gtpU(kTcp4, tooMany));
-  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, ipv4(kC4, kD4, kUdp, f), p), Status::Ok);
+  const Frame capped = ipv4(kC4, kD4, kUdp, f);
+  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, capped, p), Status::Ok);
   EXPECT_EQ(p.tunnel, Tunnel::None);
   EXPECT_EQ(p.src, addr(kC4));
   EXPECT_EQ(p.payload.size(), f.size() - 8);
@@ -74,14 +76,14 @@ TEST(DecodeTunnel, GtpULengthClipsAndMustFit) {
   Frame padded = gtpU(kTcp4);
   padded.insert(padded.end(), 6, 0);
   PacketView p;
-  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, ipv4(kC4, kD4, kUdp, udp(2152, 2152, padded)), p),
-            Status::Ok);
+  const Frame paddedFrame = ipv4(kC4, kD4, kUdp, udp(2152, 2152, padded));
+  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, paddedFrame, p), Status::Ok);
   expectInner(p, Tunnel::GtpU);
 
   GtpOpts tooLong;
   tooLong.lengthField = static_cast<int>(kTcp4.size() + 1);
-  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, ipv4(kC4, kD4, kUdp, udp(2152, 2152, gtpU(kTcp4, tooLong))), p),
-            Status::Ok);
+  const Frame tooLongFrame = ipv4(kC4, kD4, kUdp, udp(2152, 2152, gtpU(kTcp4, tooLong)));
+  ASSERT_EQ(decodeFrame(LinkType::RawIpv4, tooLongFrame, p), Status::Ok);
   EXPECT_EQ(p.tunnel, Tunnel::None);
   EXPECT_EQ(p.sport, 2152);
 }
@@ -135,12 +137,14 @@ TEST(DecodeTunnel, GreCarriesIpAndEthernet) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     PacketView p;
-    ASSERT_EQ(decodeFrame(LinkType::RawIpv4, ipv4(kC4, kD4, kGre, c.gre), p), Status::Ok);
+    const Frame f = ipv4(kC4, kD4, kGre, c.gre);
+    ASSERT_EQ(decodeFrame(LinkType::RawIpv4, f, p), Status::Ok);
     expectInner(p, c.kind);
     expectOuter(p, kGre, 0, 0);
   }
   PacketView p;
-  ASSERT_EQ(decodeFrame(LinkType::RawIpv6, ipv6(kC6, kD6, kGre, gre(0x86dd, kUdp6)), p), Status::Ok);
+  const Frame v6 = ipv6(kC6, kD6, kGre, gre(0x86dd, kUdp6));
+  ASSERT_EQ(decodeFrame(LinkType::RawIpv6, v6, p), Status::Ok);
   expectInner(p, Tunnel::Gre, true);
   expectOuter(p, kGre, 0, 0, true);
 }
