@@ -65,7 +65,9 @@ std::string formatTime(core::Timestamp t) {
 }
 
 std::string_view displayState(const engine::ConnectionRecord& r) {
-  if (r.dpi && r.dpi->state() != nullptr &&
+  // An ended row (ui::ConnectionStore marks it Closed) shows how it ended, whatever the
+  // application was doing last.
+  if (r.dpi && r.dpi->state() != nullptr && r.state != track::State::Closed &&
       (r.proto != core::proto::kTcp || r.state == track::State::Established)) {
     return dpi::appStateName(r.dpi->state());
   }

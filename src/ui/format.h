@@ -21,7 +21,8 @@ std::string formatDuration(core::Duration d);
 std::string formatTime(core::Timestamp t);
 
 // The state to show: the application's (QUIC_CONNECTED, DNS_QUERY, BANNER...) while the
-// transport is plainly up, else the transport's (SYN_SENT, TIME_WAIT, UDP_IDLE...).
+// transport is plainly up, else the transport's (SYN_SENT, TIME_WAIT, UDP_IDLE...); for a
+// row that has ended, how it ended (CLOSED, TIMED_OUT, EVICTED: see ui::endedStateLabel).
 std::string_view displayState(const engine::ConnectionRecord& r);
 // "HTTPS (github.com)", or "-" when DPI found nothing (escaped).
 std::string appText(const engine::ConnectionRecord& r);

@@ -17,6 +17,12 @@ namespace {
 
 constexpr int kLabelWidth = 16;
 constexpr int kTwoColumnWidth = 120;  // from here on, DPI facts sit beside the connection
+constexpr int kValueIndent = kLabelWidth + 2;  // where a field's value starts
+// A long value (a User-Agent, a path, an algorithm list) wraps under its value column, up
+// to this many lines; a longer one ends in an ellipsis there. Below kMinWrapWidth columns
+// for the value, wrapping would only make a tall column of fragments: it is cut instead.
+constexpr int kMaxValueLines = 6;
+constexpr int kMinWrapWidth = 12;
 
 class Builder {
 public:
@@ -33,17 +39,59 @@ private:
   std::vector<Line>& out_;
 };
 
-std::string endReasonText(track::EndReason r) {
+std::string_view endReasonText(track::EndReason r, bool live) {
   switch (r) {
     case track::EndReason::Closed: return "closed by the protocol";
     case track::EndReason::IdleTimeout: return "idle timeout";
     case track::EndReason::Evicted: return "evicted (table full)";
-    case track::EndReason::ForcedEnd: return "still open at the end of the run";
+    case track::EndReason::ForcedEnd: return live ? "still open when the capture stopped" : "still open at the end of the file";
   }
   return {};
 }
 
-void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
+// When the connection ended. A timeout is only noticed at the next packet or sweep, which
+// in a file can be days later: it ended when its timeout ran out.
+core::Timestamp endTime(const engine::ConnectionRecord& r, const EndInfo& end) {
+  if (end.reason == track::EndReason::IdleTimeout && r.idleTimeout.ns > 0 && !r.lastSeen.isZero() &&
+      r.lastSeen + r.idleTimeout < end.when) {
+    return r.lastSeen + r.idleTimeout;
+  }
+  return end.when;
+}
+
+// An ended row's state: how it ended, then what it was doing last.
+std::string stateText(const RowRef& row) {
+  const engine::ConnectionRecord& r = *row.rec;
+  const std::string_view app = r.dpi && r.dpi->state() != nullptr ? dpi::appStateName(r.dpi->state()) : "";
+  if (row.end != nullptr && row.gone()) {
+    std::string was;
+    if (row.end->lastState != r.stateLabel) was = fmt::format("was {}", row.end->lastState);
+    if (!app.empty()) was += fmt::format("{}application: {}", was.empty() ? "" : ", ", app);
+    return was.empty() ? std::string(r.stateLabel) : fmt::format("{}  ({})", r.stateLabel, was);
+  }
+  std::string s(r.stateLabel);
+  if (!app.empty()) s += fmt::format("  (application: {})", app);
+  return s;
+}
+
+// How long the connection has been quiet: against its timeout while it is open; for one
+// that has ended, only from its last packet to its end (a timeout no longer applies).
+std::string idleText(const RowRef& row, core::Timestamp now) {
+  const engine::ConnectionRecord& r = *row.rec;
+  if (row.end != nullptr) {
+    const core::Timestamp end = endTime(r, *row.end);
+    const core::Duration idle = end > r.lastSeen ? end - r.lastSeen : core::Duration{};
+    return fmt::format("{} from its last packet to its end", formatDuration(idle));
+  }
+  const core::Duration idle = now > r.lastSeen ? now - r.lastSeen : core::Duration{};
+  if (r.idleTimeout.ns > 0 && idle > r.idleTimeout) {
+    // Expiry is swept once a second (and in a file at the next packet): not gone yet.
+    return fmt::format("{}, past its {} timeout (ending)", formatDuration(idle), formatDuration(r.idleTimeout));
+  }
+  return fmt::format("{} of a {} timeout", formatDuration(idle), formatDuration(r.idleTimeout));
+}
+
+void connectionLines(Builder& b, const RowRef& row, core::Timestamp now, bool live) {
   const engine::ConnectionRecord& r = *row.rec;
   b.section(fmt::format("Connection #{}", r.id));
   b.field("Protocol", core::protoName(r.proto));
@@ -52,11 +100,7 @@ void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
   if ((r.proto == core::proto::kIcmp || r.proto == core::proto::kIcmpv6) && r.local.port != 0) {
     b.field("Echo id", std::to_string(r.local.port));
   }
-  std::string state(r.stateLabel);
-  if (r.dpi && r.dpi->state() != nullptr) {
-    state += fmt::format("  (application: {})", dpi::appStateName(r.dpi->state()));
-  }
-  b.field("State", state);
+  b.field("State", stateText(row));
   if (filter::hasPorts(r.proto)) {
     const std::uint16_t port = filter::servicePort(r);
     b.field("Service", r.service.empty() ? fmt::format("unknown (port {})", port)
@@ -80,7 +124,7 @@ void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
     b.field("NFLOG", n);
   }
   if (row.end != nullptr) {
-    b.field("Ended", fmt::format("{} at {}", endReasonText(row.end->reason), formatTime(row.end->when)),
+    b.field("Ended", fmt::format("{} at {}", endReasonText(row.end->reason, live), formatTime(endTime(r, *row.end))),
             row.gone() ? Style::Error : Style::Normal);
   }
 
@@ -89,12 +133,10 @@ void connectionLines(Builder& b, const RowRef& row, core::Timestamp now) {
   b.field("Sent", fmt::format("{} packets, {}", formatCount(r.sent.packets), formatBytes(r.sent.bytes)));
   b.field("Received", fmt::format("{} packets, {}", formatCount(r.received.packets), formatBytes(r.received.bytes)));
   b.field("Rate", fmt::format("down {}, up {}", formatRate(r.rateInBps), formatRate(r.rateOutBps)));
-  const core::Timestamp ref = row.end != nullptr ? row.end->when : now;
   b.field("First seen", formatTime(r.firstSeen));
   b.field("Last seen", formatTime(r.lastSeen));
   b.field("Duration", formatDuration(r.lastSeen - r.firstSeen));
-  const core::Duration idle = ref > r.lastSeen ? ref - r.lastSeen : core::Duration{};
-  b.field("Idle", fmt::format("{} of a {} timeout", formatDuration(idle), formatDuration(r.idleTimeout)));
+  b.field("Idle", idleText(row, now));
   if (r.proto == core::proto::kTcp) {
     const std::string rtt = r.handshakeRttNs > 0 ? fmt::format("{:.3f} ms", static_cast<double>(r.handshakeRttNs) / 1e6)
                                                  : std::string("unknown");
@@ -177,6 +219,29 @@ Line fitLine(const Line& l, int width, std::string_view ell) {
   return out;
 }
 
+// `l` as lines of at most `width` columns, not yet padded: a field whose value is too long
+// wraps under its value column (bounded by kMaxValueLines); anything else is cut.
+std::vector<Line> wrapLine(const Line& l, int width, std::string_view ell) {
+  const bool field = l.size() == 2 && l[0].style == Style::Label && textWidth(l[0].text) == kValueIndent;
+  if (lineWidth(l) <= width || !field || width - kValueIndent < kMinWrapWidth) return {l};
+  std::vector<Line> out;
+  for (auto& part : wrapText(l[1].text, width - kValueIndent, kMaxValueLines, ell)) {
+    Span head = out.empty() ? l[0] : Span{std::string(static_cast<std::size_t>(kValueIndent), ' '), Style::Normal};
+    out.push_back({std::move(head), Span{std::move(part), l[1].style}});
+  }
+  return out;
+}
+
+// Every line wrapped (wrapLine) and each then fitted and padded to `width`.
+std::vector<Line> wrapLines(const std::vector<Line>& in, int width, std::string_view ell) {
+  std::vector<Line> out;
+  out.reserve(in.size());
+  for (const auto& l : in) {
+    for (auto& w : wrapLine(l, width, ell)) out.push_back(fitLine(w, width, ell));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Line> detailsLines(const View& v, const UiState& s, int width, const RenderOptions& o) {
@@ -188,7 +253,7 @@ std::vector<Line> detailsLines(const View& v, const UiState& s, int width, const
     return conn;
   }
   const RowRef& row = v.rows[s.selectedIndex];
-  connectionLines(b, row, v.now);
+  connectionLines(b, row, v.now, v.header.live);
   std::vector<Line> app;
   Builder a(app);
   dpiLines(a, *row.rec);
@@ -197,19 +262,24 @@ std::vector<Line> detailsLines(const View& v, const UiState& s, int width, const
   if (width < kTwoColumnWidth) {
     conn.push_back({});
     conn.insert(conn.end(), app.begin(), app.end());
-    for (auto& line : conn) line = fitLine(line, width - 2, ell);
-    return conn;
+    return wrapLines(conn, width - 2, ell);
   }
   const int leftWidth = (width - 2) / 2;
+  const int rightWidth = width - leftWidth - 3;
+  // Each side wraps within its own column; the longer one sets the height.
+  std::vector<Line> left = wrapLines(conn, leftWidth, ell);
+  std::vector<Line> right;
+  for (const auto& l : app) {
+    for (auto& w : wrapLine(l, rightWidth, ell)) right.push_back(std::move(w));
+  }
   std::vector<Line> out;
-  const std::size_t n = std::max(conn.size(), app.size());
+  const std::size_t n = std::max(left.size(), right.size());
   for (std::size_t i = 0; i < n; ++i) {
-    Line line = fitLine(i < conn.size() ? conn[i] : Line{}, leftWidth, ell);
-    if (i < app.size()) {
+    Line line = i < left.size() ? std::move(left[i]) : fitLine(Line{}, leftWidth, ell);
+    if (i < right.size()) {
       line.push_back(Span{" ", Style::Normal});
-      const Line right = app[i];
-      if (lineWidth(right) > 0) {
-        for (const auto& sp : fitLine(right, width - leftWidth - 3, ell)) line.push_back(sp);
+      if (lineWidth(right[i]) > 0) {
+        for (auto& sp : fitLine(right[i], rightWidth, ell)) line.push_back(std::move(sp));
       }
     }
     out.push_back(std::move(line));

@@ -4,6 +4,16 @@
 
 namespace rustnet::ui {
 
+std::string_view endedStateLabel(track::EndReason r) {
+  switch (r) {
+    case track::EndReason::Closed: return "CLOSED";
+    case track::EndReason::IdleTimeout: return "TIMED_OUT";
+    case track::EndReason::Evicted: return "EVICTED";
+    case track::EndReason::ForcedEnd: return {};
+  }
+  return {};
+}
+
 void ConnectionStore::setSnapshot(std::shared_ptr<const engine::Snapshot> snap) {
   snap_ = std::move(snap);
   if (snap_) now_ = std::max(now_, snap_->asOf);
@@ -14,7 +24,16 @@ void ConnectionStore::onEvent(engine::ConnectionEvent&& e) {
   now_ = std::max(now_, e.when);
   if (e.kind != engine::ConnectionEvent::Kind::Closed) return;
   if (!endedIds_.insert(e.record.id).second) return;  // ids are unique within a run
-  history_.push_back(Ended{std::move(e.record), EndInfo{e.reason, e.when}});
+  EndInfo end{e.reason, e.when, e.record.stateLabel};
+  if (const std::string_view label = endedStateLabel(e.reason); !label.empty()) {
+    // track::State::Closed is what tells displayState that the transport is over (an
+    // application state no longer applies); the label says how it ended.
+    e.record.state = track::State::Closed;
+    e.record.stateLabel = label;
+    e.record.rateInBps = 0;
+    e.record.rateOutBps = 0;
+  }
+  history_.push_back(Ended{std::move(e.record), end});
   trim();
 }
 

@@ -16,8 +16,13 @@ namespace rustnet::ui {
 
 struct EndInfo {
   track::EndReason reason = track::EndReason::ForcedEnd;
-  core::Timestamp when;
+  core::Timestamp when;  // when the end was seen (a timeout is seen at a later packet or sweep)
+  std::string_view lastState;  // the state label before it ended (static text)
 };
+
+// The state an ended row shows instead of its last one ("TIMED_OUT"), or empty for a
+// connection still open when the run ended: that one is shown as it was then.
+std::string_view endedStateLabel(track::EndReason r);
 
 // One row as the views see it. `end` is null for live connections.
 struct RowRef {
@@ -40,7 +45,9 @@ public:
   explicit ConnectionStore(StoreConfig config = {}) : config_(config) {}
 
   void setSnapshot(std::shared_ptr<const engine::Snapshot> snap);
-  // Keeps Closed events (New ones carry nothing the next snapshot will not).
+  // Keeps Closed events (New ones carry nothing the next snapshot will not). A row that
+  // has ended is kept as ended: its state says how (endedStateLabel) and its rates are 0,
+  // since nothing flows any more (the event's rates are those of its last moments).
   void onEvent(engine::ConnectionEvent&& e);
 
   // Every row: the snapshot's live ones not known to have ended, then the history. The

@@ -98,6 +98,46 @@ std::string fitEnd(std::string_view s, int width, std::string_view ellipsis) {
   return out;
 }
 
+std::vector<std::string> wrapText(std::string_view s, int width, int maxLines, std::string_view ellipsis) {
+  std::vector<std::string> out;
+  if (width <= 0 || maxLines <= 0) return out;
+  auto isBreak = [](char c) { return c == ' ' || c == '/' || c == ',' || c == ';' || c == '&' || c == '?'; };
+  std::string_view rest = s;
+  while (!rest.empty()) {
+    if (static_cast<int>(out.size()) + 1 == maxLines || textWidth(rest) <= width) {
+      out.push_back(fitEnd(rest, width, ellipsis));
+      break;
+    }
+    std::size_t i = 0;
+    std::size_t fit = 0;        // bytes of the longest prefix within the width
+    std::size_t lastBreak = 0;  // bytes up to and including the last break character
+    int w = 0;
+    while (i < rest.size()) {
+      const std::size_t start = i;
+      const int cw = charWidth(decodeUtf8(rest, i)) == 2 ? 2 : 1;
+      if (w + cw > width) {
+        i = start;
+        break;
+      }
+      w += cw;
+      fit = i;
+      if (isBreak(rest[start]) && w * 2 > width) lastBreak = i;
+    }
+    if (fit == 0) {  // one character wider than the line: take it anyway, never loop
+      decodeUtf8(rest, fit);
+    }
+    // A break just past the fitted part keeps the words whole as well.
+    const bool breakFollows = fit < rest.size() && rest[fit] == ' ';
+    const std::size_t cut = (lastBreak != 0 && !breakFollows) ? lastBreak : fit;
+    std::string_view line = rest.substr(0, cut);
+    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    out.emplace_back(line);
+    rest.remove_prefix(cut);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  }
+  return out;
+}
+
 std::string fitMiddle(std::string_view s, int width, std::string_view ellipsis) {
   if (width <= 0) return {};
   if (textWidth(s) <= width) return std::string(s);

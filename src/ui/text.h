@@ -3,6 +3,7 @@
 // a frame looks the same in every locale and in tests.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/text.h"
 
@@ -34,6 +35,10 @@ const Glyphs& glyphs(bool unicode);
 std::string fitEnd(std::string_view s, int width, std::string_view ellipsis);
 // As fitEnd, but keeps both ends and drops the middle (addresses: the port stays visible).
 std::string fitMiddle(std::string_view s, int width, std::string_view ellipsis);
+// `s` broken into lines of at most `width` columns: after a space, `/`, `,`, `;`, `&` or
+// `?` where one falls in the second half of the line, else at the width. At most
+// `maxLines` lines; the last ends in `ellipsis` when text is left over.
+std::vector<std::string> wrapText(std::string_view s, int width, int maxLines, std::string_view ellipsis);
 // Pads with spaces (left- or right-aligned) after fitting.
 std::string padRight(std::string_view s, int width, std::string_view ellipsis);
 std::string padLeft(std::string_view s, int width, std::string_view ellipsis);
