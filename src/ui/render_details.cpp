@@ -59,7 +59,8 @@ core::Timestamp endTime(const engine::ConnectionRecord& r, const EndInfo& end) {
   return end.when;
 }
 
-// An ended row's state: how it ended, then what it was doing last.
+// The state, with the application's; for a row that has ended, how it ended, then what it was
+// doing last.
 std::string stateText(const RowRef& row) {
   const engine::ConnectionRecord& r = *row.rec;
   const std::string_view app = r.dpi && r.dpi->state() != nullptr ? dpi::appStateName(r.dpi->state()) : "";
