@@ -9,11 +9,14 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "capture/source.h"
+#include "cli_help.h"
 #include "engine/engine.h"
 #include "filter/filter.h"
 #include "output/log_file.h"
@@ -119,44 +122,116 @@ int exitStatus(const engine::Engine& eng, const output::PumpResult& r, const std
   return 0;
 }
 
+// The --help headings, in the order shown.
+constexpr const char* kCapture = "Capture";
+constexpr const char* kFiltering = "Filtering";
+constexpr const char* kProcessing = "Processing";
+constexpr const char* kOutput = "Output";
+constexpr const char* kTerminal = "Terminal UI";
+constexpr const char* kOther = "Other";
+
+// After the options: what a first run looks like, and the keys in brief (the Help tab has
+// them all). Kept within 80 columns by hand; tests/cli checks that.
+constexpr const char* kHelpFooter =
+    R"(Examples:
+  sudo rustnet                    the terminal UI on the default interface
+  sudo rustnet -i any --filter process:firefox
+                                  every interface, Firefox's connections only
+  rustnet --read trace.pcapng     a capture file, its packet times as the clock
+  rustnet --read trace.pcap --json --filter dport:53 | jq .
+                                  DNS connections in a file, as JSON lines
+  sudo rustnet -i eth0 -f 'tcp port 443' --json-log tls.ndjson
+                                  HTTPS only, also logged to a file
+
+Keys (the Help tab, h, lists every key and the filter syntax):
+  q          quit (press twice)       Enter      details of the selection
+  1  2  h    Overview, Details, Help  Esc        back, or clear the filter
+  Tab S-Tab  next / previous tab      /          filter as you type
+  Up Dn j k  move the selection       c          copy the remote address
+  PgUp PgDn  move by 10               s  S       sort by next column / reverse
+  g  G       first / last connection  p          service names or port numbers
+  [  ]       pick a column to resize  < > =      narrower, wider, reset widths
+
+Live capture needs root, or cap_net_raw,cap_net_admin on the binary.)";
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"rustnet: which connections exist on this host right now, what they carry, "
-               "and which process owns each.",
+               "and which process owns each. A terminal UI, or JSON lines with --json or "
+               "when stdout is not a terminal.",
                "rustnet"};
-  app.set_version_flag("-V,--version", std::string("rustnet ") + RUSTNET_VERSION);
+  app.formatter(std::make_shared<cli::HelpFormatter>(std::vector<std::string>{
+      kCapture, kFiltering, kProcessing, kOutput, kTerminal, kOther}));
+  app.footer(kHelpFooter);
+  app.get_help_ptr()->group(kOther)->description("print this help and exit");
+  app.set_version_flag("-V,--version", std::string("rustnet ") + RUSTNET_VERSION)
+      ->group(kOther)
+      ->description("print the version and exit");
+
   auto* iface = app.add_option("-i,--interface", o.interface,
-                               "Interface to capture on (default: the first up, non-loopback "
-                               "interface with an address; 'any' for all)");
+                               "capture on IFACE ('any' for all of them; not with --read); "
+                               "default: the first interface that is up, not loopback, "
+                               "and has an address")
+                    ->option_text("IFACE")
+                    ->group(kCapture);
   auto* read = app.add_option("--read", o.readFile,
-                              "Read a pcap or pcapng file instead of capturing live; packet "
-                              "timestamps drive timeouts and rates");
+                              "read a pcap or pcapng file, gzipped or not, instead of "
+                              "capturing live (not with -i); packet timestamps are the clock")
+                   ->option_text("FILE")
+                   ->group(kCapture);
   iface->excludes(read);
   read->excludes(iface);
-  app.add_option("-f,--bpf-filter", o.bpfFilter, "BPF capture filter, e.g. 'tcp port 443'");
-  app.add_flag("--json", o.json, "Write connection events as JSON lines to stdout (no UI)");
-  app.add_option("--json-log", o.jsonLog, "Also write the JSON events to FILE (created 0600)");
-  app.add_option("-l,--log-level", o.logLevel,
-                 "Write a log to logs/rustnet_<time>.log at LEVEL: error, warn, info, debug, "
-                 "trace (off by default)");
-  app.add_flag("--no-localhost", o.noLocalhost, "Ignore connections whose both ends are loopback");
-  app.add_option("-r,--refresh-interval", o.refreshMs, "UI refresh interval in milliseconds")
-      ->default_val(1000)
-      ->check(CLI::Range(50, 60'000));
-  app.add_flag("--no-dpi", o.noDpi, "Disable deep packet inspection");
+
+  app.add_option("-f,--bpf-filter", o.bpfFilter,
+                 "libpcap capture filter, e.g. 'tcp port 443'; what it drops is never seen")
+      ->option_text("EXPR")
+      ->group(kFiltering);
   app.add_option("--filter", o.filter,
                  "UI: start with this filter (syntax: the Help tab); --json: write only the "
-                 "connections it matches (--json-log still gets every one)");
-  app.add_flag("--no-color", o.noColor, "Disable colours (also when NO_COLOR is set)");
+                 "connections it matches (--json-log still gets every one)")
+      ->option_text("QUERY")
+      ->group(kFiltering);
+  app.add_flag("--no-localhost", o.noLocalhost, "ignore connections whose both ends are loopback")
+      ->group(kFiltering);
+
+  app.add_flag("--no-dpi", o.noDpi,
+               "no deep packet inspection (no application, server name or DPI facts)")
+      ->group(kProcessing);
   app.add_option("--workers", o.workers,
-                 "Packet worker threads (default: cores - 1; 0 = process in the capture thread)")
+                 "packet worker threads, 0 to 64 (default: cores - 1; 0: process in the "
+                 "capture thread)")
+      ->option_text("N")
+      ->group(kProcessing)
       ->check(CLI::Range(0, 64));
   app.add_option("--max-connections", o.maxConnections,
-                 "Bound on tracked connections; beyond it the least recently active is evicted")
+                 "bound on tracked connections, 16 to 50000000 (default 262144); beyond it "
+                 "the least recently active is evicted")
+      ->option_text("N")
+      ->group(kProcessing)
       ->default_val(262'144)
       ->check(CLI::Range(std::size_t{16}, std::size_t{50'000'000}));
+
+  app.add_flag("--json", o.json, "no UI: write connection events as JSON lines to stdout")
+      ->group(kOutput);
+  app.add_option("--json-log", o.jsonLog,
+                 "also write the JSON events to FILE (created 0600, never filtered)")
+      ->option_text("FILE")
+      ->group(kOutput);
+  app.add_option("-l,--log-level", o.logLevel,
+                 "write a log to logs/rustnet_<time>.log at LEVEL: error, warn, info, "
+                 "debug or trace (off by default)")
+      ->option_text("LEVEL")
+      ->group(kOutput);
+
+  app.add_option("-r,--refresh-interval", o.refreshMs,
+                 "redraw every MS milliseconds, 50 to 60000 (default 1000)")
+      ->option_text("MS")
+      ->group(kTerminal)
+      ->default_val(1000)
+      ->check(CLI::Range(50, 60'000));
+  app.add_flag("--no-color", o.noColor, "no colours (also when NO_COLOR is set)")->group(kTerminal);
 
   try {
     app.parse(argc, argv);

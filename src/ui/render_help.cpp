@@ -15,6 +15,9 @@ namespace {
 
 constexpr int kKeyWidth = 28;
 constexpr int kNarrowKeyWidth = 12;
+// Beyond this the text is laid out as if the screen were this wide: a paragraph or a key's
+// description running across 150 columns is hard to read back.
+constexpr int kMaxTextWidth = 96;
 
 struct Entry {
   std::string key;
@@ -95,7 +98,8 @@ std::string tabNames() {
 
 }  // namespace
 
-std::vector<Line> helpLines(const View&, const UiState&, int width, const RenderOptions& o) {
+std::vector<Line> helpLines(const View&, const UiState&, int screenWidth, const RenderOptions& o) {
+  const int width = std::min(screenWidth, kMaxTextWidth);
   const std::string up = o.unicode ? "\u2191" : "Up";
   const std::string down = o.unicode ? "\u2193" : "Down";
   std::vector<Line> out;
@@ -111,10 +115,11 @@ std::vector<Line> helpLines(const View&, const UiState&, int width, const Render
                  {"g   G", "first / last connection"},
                  {"Enter", "details of the selected connection"},
                  {"Esc", "back to the overview; there, clear the filter"},
-                 {"/", "filter mode: the table filters as you type and the arrow keys still move; "
-                       "Enter keeps the filter, Esc clears it, Ctrl+U erases it, Ctrl+W erases a word"},
-                 {"c", "copy the selected remote address to the clipboard (OSC 52, and wl-copy, "
-                       "xclip or xsel when present)"},
+                 {"/", "filter mode: the table filters as you type; the arrow keys still move"},
+                 {"  Enter   Esc", "keep the filter / clear it, and leave filter mode"},
+                 {"  Ctrl+U  Ctrl+W", "erase the filter / its last word"},
+                 {"c", "copy the selected remote address to the clipboard (by OSC 52, and by "
+                       "wl-copy, xclip or xsel when present)"},
                  {"p", "Service column: service names or port numbers"},
                  {"s   S", "sort by the next column / reverse the order (the sorted column's title "
                            "carries the arrow)"},

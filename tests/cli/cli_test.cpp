@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "support/test_support.h"
@@ -58,13 +59,96 @@ protected:
 TEST_F(Cli, HelpAndVersion) {
   const Outcome h = run("--help");
   EXPECT_EQ(h.status, 0);
-  for (const char* flag : {"--interface", "--read", "--bpf-filter", "--json", "--json-log", "--log-level",
-                           "--no-localhost", "--refresh-interval", "--no-dpi"}) {
-    EXPECT_NE(h.out.find(flag), std::string::npos) << flag;
-  }
+  EXPECT_TRUE(h.err.empty()) << h.err;
   const Outcome v = run("--version");
   EXPECT_EQ(v.status, 0);
   EXPECT_EQ(v.out.rfind("rustnet ", 0), 0u) << v.out;
+}
+
+// Every flag, each under the heading it belongs to, with a placeholder that says what to
+// give; none of CLI11's type and range notation; examples and keys; 80 columns at most.
+TEST_F(Cli, HelpReadsLikeAManPage) {
+  const Outcome h = run("--help");
+  ASSERT_EQ(h.status, 0);
+  const std::string& t = h.out;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> groups = {
+      {"Capture:", {"-i, --interface IFACE", "--read FILE"}},
+      {"Filtering:", {"-f, --bpf-filter EXPR", "--filter QUERY", "--no-localhost"}},
+      {"Processing:", {"--no-dpi", "--workers N", "--max-connections N"}},
+      {"Output:", {"--json ", "--json-log FILE", "-l, --log-level LEVEL"}},
+      {"Terminal UI:", {"-r, --refresh-interval MS", "--no-color"}},
+      {"Other:", {"-h, --help", "-V, --version"}},
+      {"Examples:", {"rustnet --read"}},
+      {"Keys", {"quit", "Overview, Details, Help", "filter as you type"}},
+  };
+  std::size_t previous = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto& [heading, entries] = groups[g];
+    const std::size_t at = t.find("\n" + heading);
+    ASSERT_NE(at, std::string::npos) << heading << "\n" << t;
+    EXPECT_GT(at, previous) << heading << " out of order";
+    previous = at;
+    const std::size_t end = g + 1 < groups.size() ? t.find("\n" + groups[g + 1].first) : t.size();
+    for (const std::string& e : entries) {
+      const std::size_t pos = t.find(e, at);
+      EXPECT_TRUE(pos != std::string::npos && pos < end) << e << " not under " << heading;
+    }
+  }
+  for (const char* noise : {"TEXT", "INT", "UINT", "FLOAT", " in [", "Excludes", "=1000", "=262144"}) {
+    EXPECT_EQ(t.find(noise), std::string::npos) << noise << " in\n" << t;
+  }
+  std::istringstream lines(t);
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    EXPECT_LE(line.size(), 80u) << line;
+    EXPECT_EQ(line.find('\t'), std::string::npos) << line;
+    EXPECT_TRUE(line.empty() || line.back() != ' ') << "trailing space: '" << line << "'";
+  }
+  EXPECT_GT(count, 40);
+}
+
+// Every flag rustnet accepts is listed, and nothing else: the list is taken from the option
+// lines of the help text. A new flag is added here as well as to main.cpp.
+TEST_F(Cli, HelpListsEveryOptionTheParserKnows) {
+  const Outcome h = run("--help");
+  ASSERT_EQ(h.status, 0);
+  std::set<std::string> listed;
+  std::istringstream lines(h.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    // An option line: two spaces, then "-x, --name" or "    --name".
+    if (line.rfind("  -", 0) != 0 && line.rfind("      --", 0) != 0) continue;
+    std::istringstream words(line);
+    std::string w;
+    while (words >> w) {
+      if (w.back() == ',') w.pop_back();
+      if (w.rfind("-", 0) == 0) listed.insert(w);
+      else break;
+    }
+  }
+  const std::set<std::string> expected = {
+      "-h", "--help", "-V", "--version", "-i", "--interface", "--read", "-f", "--bpf-filter",
+      "--filter", "--no-localhost", "--no-dpi", "--workers", "--max-connections", "--json",
+      "--json-log", "-l", "--log-level", "-r", "--refresh-interval", "--no-color"};
+  EXPECT_EQ(listed, expected);
+}
+
+// README's usage block is the --help text itself, so neither can drift from the other.
+TEST_F(Cli, ReadmeUsageIsTheHelpText) {
+  std::ifstream f(RUSTNET_README);
+  ASSERT_TRUE(f) << RUSTNET_README;
+  const std::string readme((std::istreambuf_iterator<char>(f)), {});
+  const std::size_t section = readme.find("## Usage\n");
+  ASSERT_NE(section, std::string::npos);
+  const std::size_t open = readme.find("```\n", section);
+  ASSERT_NE(open, std::string::npos);
+  const std::size_t close = readme.find("```\n", open + 4);
+  ASSERT_NE(close, std::string::npos);
+  const Outcome h = run("--help");
+  EXPECT_EQ(readme.substr(open + 4, close - open - 4), h.out)
+      << "regenerate README.md's usage block from `rustnet --help`";
 }
 
 TEST_F(Cli, BadFlagsGiveOneLine) {
