@@ -112,7 +112,8 @@ Filter Filter::parse(std::string_view query) {
     std::size_t j = i;
     while (j < query.size() && query[j] != ' ' && query[j] != '\t') ++j;
     if (j == i) break;
-    std::string word = lowerAscii(query.substr(i, j - i));
+    const std::string_view raw = query.substr(i, j - i);
+    std::string word = lowerAscii(raw);
     i = j;
 
     Term t;
@@ -136,6 +137,28 @@ Filter Filter::parse(std::string_view query) {
       }
     }
     t.text = std::string(value);
+    if (value.size() >= 2 && value.front() == '/' && value.back() == '/') {
+      // The pattern as typed: lower-casing would turn \S into \s (REG_ICASE folds case).
+      const std::size_t at = static_cast<std::size_t>(value.data() - word.data());
+      const std::string_view pattern = raw.substr(at + 1, value.size() - 2);
+      std::string error;
+      t.regex = Pattern::compile(pattern, error);
+      if (!t.regex) {
+        constexpr std::size_t kShown = 40;  // of a pattern quoted back in a notice
+        const std::string shown = pattern.size() > kShown ? std::string(pattern.substr(0, kShown)) + "..."
+                                                          : std::string(pattern);
+        // The reason comes from regerror (libc's words, not the user's): shown as it is.
+        f.notices_.push_back(fmt::format("bad pattern /{}/: {}: ignored", core::escapeControl(shown), error));
+        continue;
+      }
+      t.cidr.reset();
+      if (f.terms_.size() == kMaxTerms) {
+        f.notices_.push_back(fmt::format("only the first {} terms are used", kMaxTerms));
+        break;
+      }
+      f.terms_.push_back(std::move(t));
+      continue;
+    }
     switch (t.field) {
       case Field::Port:
       case Field::SrcPort:

@@ -13,11 +13,18 @@
 // teredo, ip-in-ip); and one keyword per kind of DPI facts, from the DPI registry (ssh: banners and
 // algorithms, dns: names and answers, ...), matching that protocol's searchable fields.
 //
+// A value written `/pattern/` (a bare term, or after a keyword: sni:/goo+gle/) is a POSIX
+// extended regular expression, case-insensitive, searched in the same fields the text
+// would be (ports and pids as their decimal text); it is compiled once, here, and a
+// pattern that does not compile (or is longer than Pattern::kMaxLength) is left out with a
+// notice. A pattern cannot hold a space (terms are split at spaces): [[:space:]] can.
+//
 // Forgiving by design, because the UI filters live while the user types: a term whose
 // keyword is unknown is matched as a bare word (so "fe80::1" or "10.0.0.1:443" work), a
 // keyword with no value yet is ignored, and a value that cannot be used (port:abc) is
 // ignored; each of these leaves a notice the UI shows.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,6 +34,7 @@
 #include "core/ip_addr.h"
 #include "dpi/fields.h"
 #include "engine/record.h"
+#include "filter/pattern.h"
 
 namespace rustnet::filter {
 
@@ -59,6 +67,7 @@ struct Term {
   Field field = Field::Any;
   bool negate = false;
   std::string text;  // lower case
+  std::shared_ptr<const Pattern> regex;  // a `/pattern/` value: matched instead of text
   std::optional<PortRange> ports;
   std::optional<Cidr> cidr;
   std::optional<std::int32_t> pid;  // process: a number also matches the pid

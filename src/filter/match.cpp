@@ -12,11 +12,24 @@ namespace rustnet::filter {
 
 namespace {
 
-// Looks for a needle in the fields that the DPI facts describe (dpi/fields.h), by the
+// The one place a term meets a field's text: its pattern when it has one, else its text,
+// contained case-insensitively.
+bool textMatches(const Term& t, std::string_view s) {
+  return t.regex ? t.regex->search(s) : containsFolded(s, t.text);
+}
+
+// A number as its decimal text, for patterns over ports and pids.
+bool numberMatches(const Term& t, std::int64_t n) {
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  return textMatches(t, std::string_view(buf, static_cast<std::size_t>(end - buf)));
+}
+
+// Looks for a term in the fields that the DPI facts describe (dpi/fields.h), by the
 // fields' flags: no protocol is named here.
 class FieldSearch final : public dpi::FieldSink {
 public:
-  FieldSearch(std::string_view needleLower, std::uint8_t flags) : needle_(needleLower), flags_(flags) {}
+  FieldSearch(const Term& t, std::uint8_t flags) : term_(t), flags_(flags) {}
 
   // Searches every block, or only those of `kind` when it is given.
   bool in(const dpi::Facts& f, const dpi::FactsKind* kind = nullptr) {
@@ -44,16 +57,16 @@ private:
     switch (v.kind) {
       case dpi::FieldKind::Wire:
       case dpi::FieldKind::Text:
-      case dpi::FieldKind::Code: found_ = containsFolded(v.str, needle_); break;
+      case dpi::FieldKind::Code: found_ = textMatches(term_, v.str); break;
       case dpi::FieldKind::Number: {
         char buf[24];
         const auto end = std::to_chars(buf, buf + sizeof buf, v.number).ptr;
-        found_ = containsFolded(std::string_view(buf, static_cast<std::size_t>(end - buf)), needle_);
+        found_ = textMatches(term_, std::string_view(buf, static_cast<std::size_t>(end - buf)));
         break;
       }
       case dpi::FieldKind::Address: {
         EndpointBuffer buf;
-        found_ = containsFolded(endpointText(core::Endpoint{v.addr, 0}, 0, buf), needle_);
+        found_ = textMatches(term_, endpointText(core::Endpoint{v.addr, 0}, 0, buf));
         break;
       }
       case dpi::FieldKind::Flag:
@@ -62,21 +75,21 @@ private:
     return found_;
   }
 
-  std::string_view needle_;
+  const Term& term_;
   std::uint8_t flags_;
   bool found_ = false;
 };
 
 // The name the client asked for: TLS/QUIC server name, HTTP Host (fields marked so).
-bool serverNameMatches(const dpi::Facts& f, std::string_view needleLower) {
-  return FieldSearch(needleLower, dpi::field::kServerName).in(f);
+bool serverNameMatches(const dpi::Facts& f, const Term& t) {
+  return FieldSearch(t, dpi::field::kServerName).in(f);
 }
 
 // Every searchable string DPI holds, for bare words.
-bool dpiTextMatches(const dpi::Facts& f, std::string_view needleLower) {
-  auto has = [&](std::string_view s) { return !s.empty() && containsFolded(s, needleLower); };
+bool dpiTextMatches(const dpi::Facts& f, const Term& t) {
+  auto has = [&](std::string_view s) { return !s.empty() && textMatches(t, s); };
   if (has(dpi::appProtoName(f.proto())) || has(dpi::appStateName(f.state()))) return true;
-  return FieldSearch(needleLower, dpi::field::kSearchable).in(f);
+  return FieldSearch(t, dpi::field::kSearchable).in(f);
 }
 
 bool inPorts(const PortRange& p, std::uint16_t port) { return port >= p.lo && port <= p.hi; }
@@ -94,6 +107,12 @@ bool inCidr(const Cidr& c, const core::IpAddr& a) {
 }
 
 bool protoMatches(const Term& t, const engine::ConnectionRecord& r) {
+  if (t.regex) {
+    if (t.regex->search(core::protoName(r.proto))) return true;
+    if (!r.dpi || r.dpi->proto() == nullptr) return false;
+    const dpi::AppProtocol& p = *r.dpi->proto();
+    return t.regex->search(p.name) || (!p.alias.empty() && t.regex->search(p.alias));
+  }
   if (equalsFolded(core::protoName(r.proto), t.text)) return true;
   if (!r.dpi || r.dpi->proto() == nullptr) return false;
   const dpi::AppProtocol& p = *r.dpi->proto();
@@ -103,24 +122,25 @@ bool protoMatches(const Term& t, const engine::ConnectionRecord& r) {
 bool endpointMatches(const Term& t, const engine::ConnectionRecord& r, const core::Endpoint& e) {
   if (t.cidr) return inCidr(*t.cidr, e.addr);
   EndpointBuffer buf;
-  return containsFolded(endpointText(e, r.proto, buf), t.text);
+  return textMatches(t, endpointText(e, r.proto, buf));
 }
 
 // The remote side is also known by the name the client asked for (dst:github.com).
 bool remoteMatches(const Term& t, const engine::ConnectionRecord& r) {
   if (endpointMatches(t, r, r.remote)) return true;
   if (t.cidr || !r.dpi) return false;
-  return serverNameMatches(*r.dpi, t.text);
+  return serverNameMatches(*r.dpi, t);
 }
 
 bool processMatches(const Term& t, const engine::ConnectionRecord& r) {
   if (!r.process) return false;
   if (t.pid && r.process->pid == *t.pid) return true;
-  return containsFolded(r.process->name, t.text);
+  if (t.regex && numberMatches(t, r.process->pid)) return true;
+  return textMatches(t, r.process->name);
 }
 
 bool anyFieldMatches(const Term& t, const engine::ConnectionRecord& r) {
-  auto has = [&](std::string_view s) { return containsFolded(s, t.text); };
+  auto has = [&](std::string_view s) { return textMatches(t, s); };
   if (has(core::protoName(r.proto)) || has(r.stateLabel) || has(r.service) || has(r.tunnel))
     return true;
   EndpointBuffer buf;
@@ -131,13 +151,25 @@ bool anyFieldMatches(const Term& t, const engine::ConnectionRecord& r) {
     const auto end = std::to_chars(pid, pid + sizeof pid, r.process->pid).ptr;
     if (has(std::string_view(pid, static_cast<std::size_t>(end - pid)))) return true;
   }
-  return r.dpi && dpiTextMatches(*r.dpi, t.text);
+  return r.dpi && dpiTextMatches(*r.dpi, t);
+}
+
+// A pattern over ports: either port's decimal text (port:/^44[0-9]$/).
+bool portPatternMatches(const Term& t, const engine::ConnectionRecord& r) {
+  if (!hasPorts(r.proto)) return false;
+  switch (t.field) {
+    case Field::Port: return numberMatches(t, r.local.port) || numberMatches(t, r.remote.port);
+    case Field::SrcPort: return numberMatches(t, r.local.port);
+    default: return numberMatches(t, r.remote.port);
+  }
 }
 
 }  // namespace
 
 bool termMatches(const Term& t, const engine::ConnectionRecord& r) {
-  auto has = [&](std::string_view s) { return containsFolded(s, t.text); };
+  auto has = [&](std::string_view s) { return textMatches(t, s); };
+  if (t.regex && (t.field == Field::Port || t.field == Field::SrcPort || t.field == Field::DstPort))
+    return portPatternMatches(t, r);
   switch (t.field) {
     case Field::Any: return anyFieldMatches(t, r);
     case Field::Port:
@@ -147,9 +179,9 @@ bool termMatches(const Term& t, const engine::ConnectionRecord& r) {
     case Field::Src: return endpointMatches(t, r, r.local);
     case Field::Dst: return remoteMatches(t, r);
     case Field::Process: return processMatches(t, r);
-    case Field::Sni: return r.dpi && serverNameMatches(*r.dpi, t.text);
+    case Field::Sni: return r.dpi && serverNameMatches(*r.dpi, t);
     case Field::Facts:
-      return r.dpi && t.kind != nullptr && FieldSearch(t.text, dpi::field::kSearchable).in(*r.dpi, t.kind);
+      return r.dpi && t.kind != nullptr && FieldSearch(t, dpi::field::kSearchable).in(*r.dpi, t.kind);
     case Field::State:
       return has(r.stateLabel) || (r.dpi && has(dpi::appStateName(r.dpi->state())));
     case Field::Proto: return protoMatches(t, r);

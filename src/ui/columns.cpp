@@ -23,15 +23,25 @@ constexpr std::array<ColumnSpec, kColumnCount> kSpecs{{
     {Column::Process, "Process", 16, 12, false},
     {Column::Down, "Down", 7, 7, true},
     {Column::Up, "Up", 7, 7, true},
+    {Column::Recv, "Recv", 5, 5, true},  // formatTotal: at most 5, as is "Recv▼"
+    {Column::Sent, "Sent", 5, 5, true},
 }};
 
 // The local address is mostly this host's own: it gives way first (its port stays visible).
 constexpr std::array<Column, 6> kShrinkOrder{Column::Local,   Column::App,   Column::Process,
                                              Column::Service, Column::State, Column::Remote};
-// On very narrow screens what a connection is matters more than its rate.
-constexpr std::array<Column, 8> kHideOrder{Column::Service, Column::Local, Column::Up,
-                                           Column::Process, Column::State, Column::Proto,
-                                           Column::Down,    Column::App};
+// On very narrow screens what a connection is matters more than its rate. The totals go
+// early (the rates say what is busy now), but after Service: every column fits in 120.
+constexpr std::array<Column, 10> kHideOrder{Column::Service, Column::Sent,  Column::Recv,
+                                            Column::Local,   Column::Up,    Column::Process,
+                                            Column::State,   Column::Proto, Column::Down,
+                                            Column::App};
+// Columns that make sense only together: the one hides with the other.
+Column partner(Column c) {
+  if (c == Column::Sent) return Column::Recv;
+  if (c == Column::Recv) return Column::Sent;
+  return c;
+}
 // Spare width: Application up to this, then each address up to kAddressGrow, then Application.
 constexpr int kAppComfort = 48;
 constexpr int kAddressGrow = 41;  // "[2001:db8:1234:5678:9abc:def0:1234:5678]:443" mostly fits
@@ -63,7 +73,11 @@ std::vector<PlacedColumn> layoutColumns(int width, const std::array<int, kColumn
 
   std::array<int, kColumnCount> w = pref;
   std::size_t hidden = 0;
-  while (sumOf(mins) > width && hidden < kHideOrder.size()) visible[columnIndex(kHideOrder[hidden++])] = false;
+  while (sumOf(mins) > width && hidden < kHideOrder.size()) {
+    const Column c = kHideOrder[hidden++];
+    visible[columnIndex(c)] = false;
+    visible[columnIndex(partner(c))] = false;
+  }
 
   int excess = sumOf(w) - width;
   for (Column c : kShrinkOrder) {
@@ -122,6 +136,8 @@ std::string cellText(Column c, const RowRef& row, const UiState& state, int widt
     case Column::Process: text = processText(r); break;
     case Column::Down: text = formatRate(r.rateInBps); break;
     case Column::Up: text = formatRate(r.rateOutBps); break;
+    case Column::Recv: text = formatTotal(r.received.bytes); break;
+    case Column::Sent: text = formatTotal(r.sent.bytes); break;
     case Column::Count: break;
   }
   return right ? padLeft(text, width, ell) : padRight(text, width, ell);

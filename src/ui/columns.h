@@ -28,9 +28,9 @@ struct PlacedColumn {
 // Fits the columns into `width`: each starts at its preferred width (plus the user's
 // adjustment); when the sum is too wide, the elastic ones shrink (Local first, then
 // Application, Process, Service, State, Remote) down to their minimum, and when even the
-// minimums do not fit, whole columns hide (Service, Local, Up, Process, State, Proto,
-// Down, Application; Remote always stays). Spare width goes to Application, then to the
-// addresses.
+// minimums do not fit, whole columns hide (Service, Recv and Sent together, Local, Up,
+// Process, State, Proto, Down, Application; Remote always stays). Spare width goes to
+// Application, then to the addresses.
 std::vector<PlacedColumn> layoutColumns(int width, const std::array<int, kColumnCount>& widthDelta);
 
 // The text of one cell, fitted to `width` and aligned.

@@ -11,7 +11,7 @@ namespace rustnet::ui {
 
 std::string formatRate(double bps) {
   if (!(bps > 0)) return "0B/s";
-  static constexpr const char* kUnits[] = {"B", "K", "M", "G", "T"};
+  static constexpr const char* kUnits[] = {"B", "K", "M", "G", "T", "P", "E"};  // 2^64 is 18.4E
   std::size_t u = 0;
   while (bps >= 999.95 && u + 1 < std::size(kUnits)) {
     bps /= 1000.0;
@@ -20,6 +20,13 @@ std::string formatRate(double bps) {
   if (u == 0) return fmt::format("{:.0f}B/s", bps);
   if (bps >= 99.95) return fmt::format("{:.0f}{}/s", bps, kUnits[u]);
   return fmt::format("{:.1f}{}/s", bps, kUnits[u]);
+}
+
+std::string formatTotal(std::uint64_t bytes) {
+  // The rate's text without "/s": the same digits and units, so the columns read alike.
+  std::string text = formatRate(static_cast<double>(bytes));
+  text.resize(text.size() - 2);
+  return text;
 }
 
 std::string formatCount(std::uint64_t n) {

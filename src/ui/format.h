@@ -12,6 +12,9 @@ namespace rustnet::ui {
 
 // "0B/s", "512B/s", "12.3K/s", "999K/s", "1.2M/s": at most 7 columns.
 std::string formatRate(double bytesPerSecond);
+// "0B", "512B", "12.3K", "999K", "1.2M": a byte count in at most 5 columns (powers of 1000,
+// as the rates).
+std::string formatTotal(std::uint64_t bytes);
 // "0 B", "1.5 KiB", "12.0 MiB" and the exact count: "1,234,567".
 std::string formatBytes(std::uint64_t bytes);
 std::string formatCount(std::uint64_t n);

@@ -132,9 +132,11 @@ std::vector<Line> helpLines(const View&, const UiState&, int screenWidth, const 
   addParagraph(out,
                "Space-separated terms that must all match, in any case. A bare word is looked for in "
                "every field: addresses and ports as shown, protocol, state, service, application and "
-               "every DPI fact, process name, pid and executable. A leading ! negates a term. A word "
-               "before a colon that is not a keyword is plain text (so fe80::1 and 10.0.0.1:443 "
-               "work); the status line says so.",
+               "every DPI fact, process name, pid and executable. A leading ! negates a term. A value "
+               "written /pattern/ is a regular expression (POSIX extended, any case, no spaces, at "
+               "most 256 characters), alone or after a keyword (sni:/goo+gle/). A word before a "
+               "colon that is not a keyword is plain text (so fe80::1 and 10.0.0.1:443 work); the "
+               "status line says so, as it says why a pattern does not compile.",
                width);
   std::vector<Entry> kw;
   for (const auto& k : filter::keywords()) kw.push_back({fmt::format("{}:", k.name), std::string(k.help)});
@@ -149,15 +151,17 @@ std::vector<Line> helpLines(const View&, const UiState&, int screenWidth, const 
                  {"dst:github.com !proto:quic", "to GitHub, except over QUIC"},
                  {"src:10.0.0.0/8 port:8000-8100", "from a private range, on ports 8000 to 8100"},
                  {"process:firefox app:https", "Firefox's HTTPS connections"},
+                 {"sni:/^(www\\.)?github\\.com$/", "server name by regular expression"},
              },
              width, Style::Label);
   out.push_back({});
   out.push_back({Span{"Table", Style::Section}});
   addParagraph(out,
-               "Down and Up are this host's receive and send rates. Connections that have ended stay "
-               "listed for a while, dimmed; when reading a file, every connection seen in it stays "
-               "listed. On narrow terminals columns shrink, then hide: Service first, then Local, Up, "
-               "Process, State, Proto, Down.",
+               "Down and Up are this host's receive and send rates; Recv and Sent the bytes received "
+               "and sent since the connection started (at the end of a file every rate is 0: sort by "
+               "these). Connections that have ended stay listed for a while, dimmed; when reading a "
+               "file, every connection seen in it stays listed. On narrow terminals columns shrink, "
+               "then hide: Service first, then Recv and Sent, Local, Up, Process, State, Proto, Down.",
                width);
   return out;
 }

@@ -19,7 +19,9 @@ using TabIndex = std::size_t;
 inline constexpr std::size_t kMaxTabs = 16;
 
 // Overview columns, in screen order; also the sort keys.
-enum class Column : std::uint8_t { Proto, Local, Remote, State, Service, App, Process, Down, Up, Count };
+// Down/Up are rates; Recv/Sent the bytes received and sent since the connection started
+// (what is left to read at the end of a file, where every rate is 0).
+enum class Column : std::uint8_t { Proto, Local, Remote, State, Service, App, Process, Down, Up, Recv, Sent, Count };
 inline constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::Count);
 inline constexpr std::size_t columnIndex(Column c) { return static_cast<std::size_t>(c); }
 

@@ -97,6 +97,10 @@ std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter:
       break;
     case Column::Down: sortBy<double>(out, desc, [](const Rec& r, bool&) { return r.rateInBps; }); break;
     case Column::Up: sortBy<double>(out, desc, [](const Rec& r, bool&) { return r.rateOutBps; }); break;
+    case Column::Recv:
+      sortBy<std::uint64_t>(out, desc, [](const Rec& r, bool&) { return r.received.bytes; });
+      break;
+    case Column::Sent: sortBy<std::uint64_t>(out, desc, [](const Rec& r, bool&) { return r.sent.bytes; }); break;
     case Column::Count: break;
   }
   return out;

@@ -308,7 +308,7 @@ TEST_F(Cli, FilterSelectsWhatJsonWritesAndTheSummaryCountsTheRest) {
 TEST_F(Cli, ABadFilterWithJsonIsOneLineAndExit2) {
   const std::string src = pcap("ndpi__iphone.pcap");
   if (src.empty()) GTEST_SKIP() << "shared captures absent";
-  for (const char* bad : {"prot:udp", "port:abc", "proto:", "src:10.0.0.0/99"}) {
+  for (const char* bad : {"prot:udp", "port:abc", "proto:", "src:10.0.0.0/99", "/(/", "sni:/a{2,1}/"}) {
     const Outcome o = run("--read " + src + " --json --filter '" + bad + "'");
     EXPECT_EQ(o.status, 2) << bad;
     expectOneErrorLine(o, "--filter");

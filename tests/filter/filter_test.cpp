@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "filter/fields.h"
+#include "filter/pattern.h"
 #include "filter/test_records.h"
 
 namespace rustnet::test {
@@ -254,6 +255,111 @@ TEST(FilterMatch, RecordsWithoutDpiOrProcess) {
   EXPECT_FALSE(match("app:a", r));
   EXPECT_FALSE(match("process:a", r));
   EXPECT_TRUE(match("!app:https", r));
+}
+
+// `/pattern/` terms: POSIX extended, case-insensitive, in the fields text would search.
+TEST(FilterRegex, BareTermMatchesAnyFieldByPattern) {
+  const Filter f = Filter::parse("/git(hub|lab)\\.com$/");
+  ASSERT_EQ(f.terms().size(), 1u);
+  EXPECT_TRUE(f.notices().empty());
+  ASSERT_NE(f.terms()[0].regex, nullptr);
+  EXPECT_TRUE(f.matches(httpsOut()));  // the TLS server name GitHub.com, any case
+  EXPECT_FALSE(f.matches(sshOut()));
+  EXPECT_FALSE(f.matches(dnsV6()));
+  // Anchors apply to each field, not to a row's text run together.
+  EXPECT_TRUE(match("/^firefox-esr$/", httpsOut()));
+  EXPECT_FALSE(match("/^firefox$/", httpsOut()));
+  // The same word as text is a substring; as a pattern, '.' is any character.
+  EXPECT_FALSE(match("github.co.", httpsOut()));
+  EXPECT_TRUE(match("/github.co./", httpsOut()));
+}
+
+TEST(FilterRegex, AfterAKeywordSearchesThatKeywordsFields) {
+  EXPECT_TRUE(match("sni:/^gi+thub\\.com$/", httpsOut()));
+  EXPECT_FALSE(match("sni:/^thub/", httpsOut()));
+  // The process name, not the server name, for process:.
+  EXPECT_FALSE(match("process:/github/", httpsOut()));
+  EXPECT_TRUE(match("process:/^FIREFOX/", httpsOut()));
+  EXPECT_TRUE(match("process:/^42[0-9]2$/", httpsOut()));  // the pid as text
+  EXPECT_TRUE(match("dns:/^exa[m]ple\\.(org|net)$/", dnsV6()));
+  EXPECT_FALSE(match("dns:/^example\\.net$/", dnsV6()));
+  EXPECT_TRUE(match("ssh:/openssh_9\\.[0-9]/", sshOut()));
+  // Ports as decimal text: 443 on either side for port:, the local one for sport:.
+  EXPECT_TRUE(match("port:/^44[0-9]$/", httpsOut()));
+  EXPECT_FALSE(match("sport:/^44[0-9]$/", httpsOut()));
+  EXPECT_TRUE(match("sport:/^44[0-9]$/", synRecv()));
+  EXPECT_FALSE(match("port:/^44[0-9]$/", ping()));  // ICMP has no ports
+  EXPECT_TRUE(match("dst:/^140\\.82\\./", httpsOut()));
+  EXPECT_TRUE(match("dst:/^\\[2001:db8::53\\]:53$/", dnsV6()));
+  EXPECT_TRUE(match("proto:/^(tcp|udp)$/", dnsV6()));
+  EXPECT_FALSE(match("proto:/^tc$/", httpsOut()));
+  EXPECT_TRUE(match("state:/^syn_r/", synRecv()));
+  EXPECT_TRUE(match("service:/^(ssh|domain)$/", sshOut()));
+  EXPECT_FALSE(match("service:/^(ssh|domain)$/", httpsOut()));
+  // Negation and conjunction as with text.
+  EXPECT_FALSE(match("!sni:/github/", httpsOut()));
+  EXPECT_TRUE(match("!sni:/github/ tcp", sshOut()));
+}
+
+TEST(FilterRegex, PatternKeepsItsCaseSensitiveEscapes) {
+  // \S is "not a space": lower-cased to \s it would be "a space", and match nothing here.
+  EXPECT_TRUE(match("sni:/^\\S+$/", httpsOut()));
+  EXPECT_TRUE(match("sni:/^[[:upper:]]+/", httpsOut()));  // REG_ICASE: any letter case
+}
+
+TEST(FilterRegex, BadPatternIsOneClearNoticeAndNoTerm) {
+  for (const char* q : {"/(/", "sni:/[a-/", "/a{2,1}/", "!dns:/*+?(/"}) {
+    const Filter f = Filter::parse(q);
+    EXPECT_TRUE(f.terms().empty()) << q;
+    ASSERT_EQ(f.notices().size(), 1u) << q;
+    EXPECT_EQ(f.notices()[0].rfind("bad pattern /", 0), 0u) << f.notices()[0];
+    EXPECT_TRUE(f.notices()[0].ends_with(": ignored")) << f.notices()[0];
+  }
+  // The regcomp reason is in it.
+  const Filter paren = Filter::parse("/(/");
+  EXPECT_NE(paren.notices()[0].find("bad pattern /(/: "), std::string::npos) << paren.notices()[0];
+  EXPECT_GT(paren.notices()[0].size(), std::string("bad pattern /(/: : ignored").size());
+  // A bad term does not spoil the good ones.
+  const Filter mixed = Filter::parse("tcp /(/ sni:/github/");
+  EXPECT_EQ(mixed.terms().size(), 2u);
+  EXPECT_TRUE(mixed.matches(httpsOut()));
+  EXPECT_FALSE(mixed.matches(sshOut()));
+}
+
+TEST(FilterRegex, BackReferencesEmptyAndLongPatternsAreRefused) {
+  auto notice = [](const std::string& q) {
+    const Filter f = Filter::parse(q);
+    EXPECT_TRUE(f.terms().empty()) << q;
+    return f.notices().empty() ? std::string() : f.notices()[0];
+  };
+  EXPECT_NE(notice("/(a)\\1/").find("back-references"), std::string::npos);
+  EXPECT_NE(notice("//").find("empty pattern"), std::string::npos);
+  const std::string atCap(filter::Pattern::kMaxLength, 'a');
+  const Filter ok = Filter::parse("/" + atCap + "/");
+  EXPECT_EQ(ok.terms().size(), 1u);
+  EXPECT_TRUE(ok.notices().empty());
+  const std::string n = notice("/" + atCap + "a/");
+  EXPECT_NE(n.find("longer than 256"), std::string::npos) << n;
+  EXPECT_LT(n.size(), 120u);  // the pattern is not quoted back whole
+  // An escaped backslash before a digit is a literal backslash, not a back-reference.
+  EXPECT_EQ(Filter::parse("/a\\\\1/").terms().size(), 1u);
+  // Not a pattern: no closing slash, or a prefix (these are text, as before).
+  EXPECT_EQ(Filter::parse("/usr").terms()[0].regex, nullptr);
+  EXPECT_EQ(Filter::parse("src:10.0.0.0/8").terms()[0].regex, nullptr);
+}
+
+TEST(FilterRegex, PatternSearchIsBoundedByLengthNotNul) {
+  std::string error;
+  const auto p = filter::Pattern::compile("b.d$", error);
+  ASSERT_NE(p, nullptr) << error;
+  EXPECT_TRUE(p->search(std::string_view("abcd")));
+  EXPECT_FALSE(p->search(std::string_view("abcde", 4).substr(0, 3)));  // "abc"
+  EXPECT_TRUE(p->search(std::string_view("a\0bcd", 5)));  // a NUL byte does not end the text
+  EXPECT_FALSE(p->search(std::string_view()));
+  // Classic backtracking traps finish at once: POSIX matching does not backtrack.
+  const auto trap = filter::Pattern::compile("^(a+)+$", error);
+  ASSERT_NE(trap, nullptr) << error;
+  EXPECT_FALSE(trap->search(std::string(4000, 'a') + "!"));
 }
 
 TEST(FilterFields, EndpointTextAndServicePort) {

@@ -76,8 +76,16 @@ std::vector<Case> cases() {
                  }});
   // Ports instead of service names, sorted by remote address.
   out.push_back({"overview_ports_sorted_120x30", 120, 30, "", [](ui::Controller& c, int w, int h) {
-                   typeKeys(c, "pssss", w, h);
+                   typeKeys(c, "pssssss", w, h);  // Up, Recv, Sent, Proto, Local, Remote
                  }});
+  // Sorted by bytes received since the start (what is left to sort by at the end of a file).
+  out.push_back({"overview_sorted_recv_160x30", 160, 30, "", [](ui::Controller& c, int w, int h) {
+                   typeKeys(c, "ss", w, h);
+                 }});
+  // A regular expression narrowing the table.
+  out.push_back({"overview_regex_160x30", 160, 30, "sni:/^(www|accounts)\\.google\\./", [](ui::Controller&, int, int) {}});
+  // A pattern that does not compile: the status line says why, the other term still applies.
+  out.push_back({"overview_bad_regex_80x24", 80, 24, "tcp /(/", [](ui::Controller&, int, int) {}});
   // A widened Remote column and a narrowed Application column.
   out.push_back({"overview_resized_160x30", 160, 30, "", [](ui::Controller& c, int w, int h) {
                    typeKeys(c, "[[[>>>>]]]<<<<<", w, h);

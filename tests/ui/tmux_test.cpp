@@ -231,6 +231,19 @@ TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   s = t.waitForText("198.18.0.10:443");
   EXPECT_FALSE(has(s, "filter: dport:22")) << s;
 
+  // A /regex/ term narrows as well; one that does not compile says why.
+  t.keys("/");
+  t.type("dport:/^2[0-9]$/");
+  s = t.waitForGone("198.18.0.10:443");
+  EXPECT_TRUE(has(s, "198.18.0.20:22")) << s;
+  EXPECT_FALSE(has(s, "198.18.0.53:53")) << s;
+  t.keys("C-u");
+  t.type("/(/");
+  s = t.waitForText("bad pattern");
+  EXPECT_TRUE(has(s, "bad pattern /(/: ")) << s;
+  t.keys("Escape");
+  s = t.waitForText("198.18.0.10:443");
+
   // p: ports instead of service names.
   EXPECT_TRUE(has(s, "Service")) << s;
   t.keys("p");
@@ -244,6 +257,10 @@ TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   t.keys("S");
   s = t.waitForText("Up\u25b2");
   EXPECT_TRUE(has(s, "Up\u25b2")) << s;
+  // Then the totals since the start, largest first.
+  t.keys("s");
+  s = t.waitForText("Recv\u25bc");
+  EXPECT_TRUE(has(s, "Sent")) << s;
 
   // c: the remote address reaches the clipboard (tmux keeps what OSC 52 sends).
   t.keys("g");
@@ -394,7 +411,7 @@ TEST_F(UiE2e, EscapeSequencesInAnSniAreShownEscaped) {
                     false);
   const std::string pcap = (dir_ / "evil.pcap").string();
   ASSERT_TRUE(w.save(pcap));
-  Tmux t(dir_, 160, 30);
+  Tmux t(dir_, 180, 30);  // the escaped name whole in the Application column, beside Recv/Sent
   t.shell(rustnet("--no-color --read " + shq(pcap)));
   std::string s = t.waitForText("(file, at its end)");
   ASSERT_TRUE(has(s, "198.18.0.66:443")) << s;

@@ -139,6 +139,19 @@ TEST(UiColumns, FillTheWidthAndHideInOrder) {
   EXPECT_FALSE(shows(at80, Column::Local));
   EXPECT_TRUE(shows(at80, Column::Process));
   EXPECT_TRUE(shows(at80, Column::Down));
+  EXPECT_FALSE(shows(at80, Column::Recv));
+  // Every column fits in 120; below that Service goes first, then the totals, which always
+  // show or hide together.
+  EXPECT_EQ(ui::layoutColumns(120, none).size(), ui::kColumnCount);
+  const auto at119 = ui::layoutColumns(119, none);
+  EXPECT_FALSE(shows(at119, Column::Service));
+  EXPECT_TRUE(shows(at119, Column::Recv));
+  EXPECT_TRUE(shows(at119, Column::Sent));
+  EXPECT_FALSE(shows(ui::layoutColumns(105, none), Column::Recv));
+  for (int w = 20; w <= 250; ++w) {
+    const auto cols = ui::layoutColumns(w, none);
+    EXPECT_EQ(shows(cols, Column::Recv), shows(cols, Column::Sent)) << w;
+  }
   const auto at40 = ui::layoutColumns(40, none);
   EXPECT_TRUE(shows(at40, Column::App));
   EXPECT_FALSE(shows(at40, Column::State));
@@ -524,7 +537,9 @@ TEST(UiController, SortKeys) {
   EXPECT_EQ(c.state().sortColumn, Column::Up);
   EXPECT_TRUE(c.state().sortDescending);
   EXPECT_EQ(c.view().rows.front().rec->id, 1u);
-  typeKeys(c, "sss");  // Proto, Local, Remote: alphabetical / address order
+  typeKeys(c, "sss");  // Recv, Sent: totals, largest first; then Proto
+  EXPECT_EQ(c.state().sortColumn, Column::Proto);
+  typeKeys(c, "ss");  // Local, Remote: alphabetical / address order
   EXPECT_EQ(c.state().sortColumn, Column::Remote);
   EXPECT_FALSE(c.state().sortDescending);
   const auto& rows = c.view().rows;
@@ -536,6 +551,40 @@ TEST(UiController, SortKeys) {
   EXPECT_EQ(c.state().sortColumn, Column::App);
   EXPECT_NE(c.view().rows.front().rec->dpi, nullptr);
   EXPECT_EQ(c.view().rows.back().rec->dpi, nullptr);
+}
+
+TEST(UiController, TotalsColumnsShowAndSortByBytesSinceStart) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "ss");  // Recv: bytes received, largest first
+  EXPECT_EQ(c.state().sortColumn, Column::Recv);
+  EXPECT_TRUE(c.state().sortDescending);
+  const auto& recv = c.view().rows;
+  EXPECT_EQ(recv.front().rec->id, 1u);  // 3.4 MB received
+  for (std::size_t i = 1; i < recv.size(); ++i) EXPECT_GE(recv[i - 1].rec->received.bytes, recv[i].rec->received.bytes);
+  EXPECT_EQ(ui::cellText(Column::Recv, recv.front(), c.state(), 5, true), " 3.4M");
+  typeKeys(c, "s");  // Sent: the QUIC row's 120 kB beats github's 90 kB
+  EXPECT_EQ(c.state().sortColumn, Column::Sent);
+  const auto& sent = c.view().rows;
+  EXPECT_EQ(sent.front().rec->id, 4u);
+  for (std::size_t i = 1; i < sent.size(); ++i) EXPECT_GE(sent[i - 1].rec->sent.bytes, sent[i].rec->sent.bytes);
+  EXPECT_EQ(ui::cellText(Column::Sent, sent.front(), c.state(), 5, true), " 120K");
+  typeKeys(c, "S");
+  EXPECT_LE(c.view().rows.front().rec->sent.bytes, c.view().rows.back().rec->sent.bytes);
+  // Wide enough, both titles are on screen and the sorted one carries the arrow.
+  const ui::Frame f = c.render(160, 30, {});
+  const std::string header = f.lineText(2);
+  EXPECT_NE(header.find("Recv"), std::string::npos) << header;
+  EXPECT_NE(header.find("Sent\u25b2"), std::string::npos) << header;
+}
+
+TEST(UiFormat, TotalsAreCompact) {
+  EXPECT_EQ(ui::formatTotal(0), "0B");
+  EXPECT_EQ(ui::formatTotal(999), "999B");
+  EXPECT_EQ(ui::formatTotal(1'000), "1.0K");
+  EXPECT_EQ(ui::formatTotal(12'345), "12.3K");
+  EXPECT_EQ(ui::formatTotal(999'499), "999K");
+  EXPECT_EQ(ui::formatTotal(3'400'000), "3.4M");
+  EXPECT_EQ(ui::formatTotal(~std::uint64_t{0}), "18.4E");  // the column's 5 suffice
 }
 
 TEST(UiController, ColumnWidthKeys) {
