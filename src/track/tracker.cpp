@@ -155,11 +155,7 @@ void Tracker::onPacket(const decode::PacketView& p) {
 
   Connection& c = table_->at(slot);
   fromLocal = keyed->srcIsA == c.localIsA;
-  DirectionCounters& dir = fromLocal ? c.sent : c.received;
-  ++dir.packets;
-  dir.bytes += p.wireLen;
-  (fromLocal ? c.rateOut : c.rateIn).add(p.ts, p.wireLen);
-  c.lastSeen = std::max(c.lastSeen, p.ts);
+  count(c, p, fromLocal);
   if (p.nflog.hasPrefix || p.nflog.hasUid || p.nflog.hasGid) noteNflog(c, p.nflog);
   if (p.tunnel != decode::Tunnel::None) c.tunnel = p.tunnel;
 
@@ -230,14 +226,17 @@ bool Tracker::creditFragment(const decode::PacketView& p) {
   }
   table_->touch(slot);
   Connection& c = table_->at(slot);
-  const bool fromLocal = keyed->srcIsA == c.localIsA;
+  count(c, p, keyed->srcIsA == c.localIsA);
+  ++counters_.tracked;
+  return true;
+}
+
+void Tracker::count(Connection& c, const decode::PacketView& p, bool fromLocal) {
   DirectionCounters& dir = fromLocal ? c.sent : c.received;
   ++dir.packets;
   dir.bytes += p.wireLen;
   (fromLocal ? c.rateOut : c.rateIn).add(p.ts, p.wireLen);
   c.lastSeen = std::max(c.lastSeen, p.ts);
-  ++counters_.tracked;
-  return true;
 }
 
 void Tracker::inspect(Connection& c, const decode::PacketView& p, bool fromLocal) {

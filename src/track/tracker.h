@@ -160,6 +160,9 @@ private:
   [[nodiscard]] bool expiredAt(const Connection& c, core::Timestamp now) const;
   void end(std::uint32_t slot, EndReason why, core::Timestamp when);
   void inspect(Connection& c, const decode::PacketView& p, bool fromLocal);
+  // Adds `p` to the direction's packets, bytes and rate, and to lastSeen: what every packet
+  // of a connection does, whole or a later fragment.
+  static void count(Connection& c, const decode::PacketView& p, bool fromLocal);
   void noteNflog(const Connection& c, const decode::NflogMeta& m);
 
   TrackerConfig config_;

@@ -24,7 +24,10 @@ std::vector<std::string> words(const std::string& line) {
   return out;
 }
 
-bool haveTshark() { return runCommand("command -v tshark >/dev/null").status == 0; }
+bool haveTshark() {
+  static const bool have = runCommand("command -v tshark >/dev/null").status == 0;
+  return have;
+}
 
 const char* kNoDefrag = " -o ip.defragment:FALSE -o ipv6.defragment:FALSE";
 

@@ -27,6 +27,12 @@ AppProto protoFor(const FlowInfo& flow) {
   return &kDns;  // a standard query on another port (looksLikeStandardQuery)
 }
 
+// The message's size to hold its header's record counts against: a cut message is longer
+// on the wire than the bytes we have, by an unknown amount.
+std::size_t sizeForPlausibility(core::Bytes msg, bool cut) {
+  return cut ? std::numeric_limits<std::size_t>::max() : msg.size();
+}
+
 class DnsAnalyzer final : public Analyzer {
 public:
   explicit DnsAnalyzer(const FlowInfo& flow)
@@ -78,10 +84,8 @@ Verdict DnsAnalyzer::message(core::Bytes bytes, Context& ctx, bool cut) {
   ParseStatus st = parseMessage(bytes, msg_, ctx.counters, !monitoring);
   if (cut && st == ParseStatus::Malformed) st = ParseStatus::Ok;
   const bool mine = ctx.facts.proto() == proto_;
-  // A cut message is longer on the wire than here: its record counts cannot be held
-  // against the bytes we have.
-  const std::size_t wireBytes = cut ? std::numeric_limits<std::size_t>::max() : bytes.size();
-  if (st == ParseStatus::NotDns || (!mine && !plausibleHeader(msg_.header, wireBytes))) {
+  if (st == ParseStatus::NotDns ||
+      (!mine && !plausibleHeader(msg_.header, sizeForPlausibility(bytes, cut)))) {
     return mine ? Verdict::Malformed : Verdict::NotMine;
   }
   if (!ctx.facts.setProto(proto_)) return Verdict::NotMine;
@@ -196,8 +200,8 @@ Confidence probe(const FlowInfo& flow, const Segment& seg) {
   if (flow.transport == Transport::Udp) {
     if (!known) return looksLikeStandardQuery(seg.data) ? Confidence::Port : Confidence::None;
     const auto h = parseHeader(seg.data);
-    const std::size_t wireBytes = seg.cut ? std::numeric_limits<std::size_t>::max() : seg.data.size();
-    return h && plausibleHeader(*h, wireBytes) ? Confidence::Port : Confidence::None;
+    return h && plausibleHeader(*h, sizeForPlausibility(seg.data, seg.cut)) ? Confidence::Port
+                                                                            : Confidence::None;
   }
   if (!flow.eitherPort(kDnsPort) && !flow.eitherPort(kLlmnrPort)) return Confidence::None;
   // A first segment may carry only the length prefix; judge the header when it is there.
