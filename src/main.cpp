@@ -151,6 +151,8 @@ Keys (the Help tab, h, lists every key and the filter syntax):
   PgUp PgDn  move by 10               s  S       sort by next column / reverse
   g  G       first / last connection  p          service names or port numbers
   [  ]       pick a column to resize  < > =      narrower, wider, reset widths
+  a          group rows by process    Space < >  fold / unfold a group line
+  t          ended connections / live
 
 Live capture needs root, or cap_net_raw,cap_net_admin on the binary.)";
 

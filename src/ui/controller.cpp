@@ -39,9 +39,14 @@ void Controller::rebuild() {
   const std::vector<RowRef> all = store_.rows();
   countRows(all, view_.header);
   view_.header.historyDropped = store_.historyDropped();
-  view_.totalRows = all.size();
+  view_.header.historyCap = store_.historyCap();
   view_.now = store_.now();
-  view_.rows = filterAndSort(all, filter_, state_);
+  // The live rows, or with `t` the ended ones; the filter, sort and grouping apply to either.
+  const std::vector<RowRef> shown = liveOrEnded(all, state_.showEnded);
+  view_.totalRows = shown.size();
+  view_.rows = filterAndSort(shown, filter_, state_);
+  view_.groups.reset();
+  if (state_.grouped) view_.rows = groupByProcess(view_.rows, state_, view_.groups);
   resolveSelection(state_, view_.rows, tableRows(lastHeight_));
 }
 

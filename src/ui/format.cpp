@@ -62,6 +62,15 @@ std::string formatDuration(core::Duration d) {
   return fmt::format("{}d {:02}h", s / 86'400, (s / 3600) % 24);
 }
 
+std::string formatRtt(std::int64_t ns) {
+  const double ms = static_cast<double>(ns) / 1e6;
+  if (ms < 9.95) return fmt::format("{:.1f}ms", ms);
+  if (ms < 999.5) return fmt::format("{:.0f}ms", ms);
+  const double sec = ms / 1000;
+  if (sec < 9.95) return fmt::format("{:.1f}s", sec);
+  return sec < 9999.5 ? fmt::format("{:.0f}s", sec) : std::string(">1h");
+}
+
 std::string formatTime(core::Timestamp t) {
   if (t.isZero()) return "-";
   const std::time_t secs = static_cast<std::time_t>(t.ns / 1'000'000'000);

@@ -20,6 +20,8 @@ std::string formatBytes(std::uint64_t bytes);
 std::string formatCount(std::uint64_t n);
 // "850ms", "12.5s", "3m 12s", "2h 05m", "3d 04h".
 std::string formatDuration(core::Duration d);
+// A round trip: "0.4ms", "9.9ms", "85ms", "850ms", "1.2s": at most 5 columns.
+std::string formatRtt(std::int64_t ns);
 // "2024-05-01 12:00:00.123 UTC".
 std::string formatTime(core::Timestamp t);
 

@@ -117,6 +117,12 @@ void renderTabs(Frame& f, const View& v, const UiState& s, const RenderOptions& 
     info = fmt::format("filter: {}  {} of {}", core::escapeControl(s.filterText), formatCount(v.rows.size()),
                        formatCount(v.totalRows));
   }
+  if (s.showEnded && active->position != Position::None) {
+    // The history is bounded: say how full it is and what it had to forget.
+    std::string ended = fmt::format("ended: {} (cap {})", formatCount(v.totalRows), formatCount(v.header.historyCap));
+    if (v.header.historyDropped > 0) ended += fmt::format(", {} forgotten", formatCount(v.header.historyDropped));
+    info = info.empty() ? ended : ended + "  " + info;
+  }
   const int room = f.width() - x - 1;
   if (room <= 0 || info.empty()) return;
   const std::string fitted = fitEnd(info, room, glyphs(o.unicode).ellipsis);

@@ -113,7 +113,15 @@ std::vector<Line> helpLines(const View&, const UiState&, int screenWidth, const 
                  {up + " k   " + down + " j", "move the selection (in Help: scroll)"},
                  {"PgUp PgDn", "move by 10 (in Details: scroll the text)"},
                  {"g   G", "first / last connection"},
-                 {"Enter", "details of the selected connection"},
+                 {"Enter", "details of the selected connection; on a process group's line: fold or "
+                           "unfold it"},
+                 {"a", "group the rows by process (a again: ungroup): one line per process with its "
+                       "connection count and summed rates and totals; groups start folded"},
+                 {"Space   " + std::string(o.unicode ? "\u2190 \u2192" : "Left Right"),
+                  "fold or unfold the selected group / fold it / unfold it (" +
+                      std::string(o.unicode ? "\u2190" : "Left") + " on a row folds its group)"},
+                 {"t", "the ended connections instead of the live ones (t again: back); the tab line "
+                       "says how many, the history's cap and how many it forgot"},
                  {"Esc", "back to the overview; there, clear the filter"},
                  {"/", "filter mode: the table filters as you type; the arrow keys still move"},
                  {"  Enter   Esc", "keep the filter / clear it, and leave filter mode"},
@@ -159,9 +167,14 @@ std::vector<Line> helpLines(const View&, const UiState&, int screenWidth, const 
   addParagraph(out,
                "Down and Up are this host's receive and send rates; Recv and Sent the bytes received "
                "and sent since the connection started (at the end of a file every rate is 0: sort by "
-               "these). Connections that have ended stay listed for a while, dimmed; when reading a "
-               "file, every connection seen in it stays listed. On narrow terminals columns shrink, "
-               "then hide: Service first, then Recv and Sent, Local, Up, Process, State, Proto, Down.",
+               "these); RTT the TCP handshake's round trip (- when not measured). The table lists the "
+               "live connections (with a file, those still open at its end too); t lists those that "
+               "have ended, dimmed, kept for a while (a file's, all of them) up to a cap. With the "
+               "rows grouped (a), the sort applies within each group, and groups follow their sums "
+               "(Down, Up, Recv, Sent) or their first row; the filter applies before grouping. On "
+               "narrow terminals columns first give back blank space, then shrink, then hide: RTT "
+               "first, Process when no row shown has one, Service, Recv and Sent, Local, Up, "
+               "Process, State, Proto, Down.",
                width);
   return out;
 }

@@ -3,8 +3,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/stats.h"
@@ -21,7 +23,8 @@ inline constexpr std::size_t kMaxTabs = 16;
 // Overview columns, in screen order; also the sort keys.
 // Down/Up are rates; Recv/Sent the bytes received and sent since the connection started
 // (what is left to read at the end of a file, where every rate is 0).
-enum class Column : std::uint8_t { Proto, Local, Remote, State, Service, App, Process, Down, Up, Recv, Sent, Count };
+// Rtt is the TCP handshake's round trip (0 = not measured).
+enum class Column : std::uint8_t { Proto, Local, Remote, State, Service, App, Process, Rtt, Down, Up, Recv, Sent, Count };
 inline constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::Count);
 inline constexpr std::size_t columnIndex(Column c) { return static_cast<std::size_t>(c); }
 
@@ -47,6 +50,9 @@ struct UiState {
   Column sortColumn = Column::Down;
   bool sortDescending = true;
   bool showPorts = false;  // `p`: the Service column shows port numbers
+  bool showEnded = false;  // `t`: the table lists the ended connections instead of the live ones
+  bool grouped = false;    // `a`: rows grouped by process, under one line per process
+  std::unordered_set<std::uint64_t> expandedGroups;  // group line ids (groups start folded)
 
   Column focusColumn = Column::App;  // the column `<` and `>` resize
   std::array<int, kColumnCount> widthDelta{};
@@ -68,6 +74,7 @@ struct HeaderInfo {
   double rateInBps = 0;
   double rateOutBps = 0;
   std::uint64_t historyDropped = 0;
+  std::size_t historyCap = 0;  // the store's bound on ended rows (StoreConfig::maxHistory)
   std::string processMethod;  // "sock_diag", "procfs", "ebpf"; empty or "off" when none
   std::string unsupportedLink;  // engine::Snapshot::unsupportedLink
 };
@@ -75,8 +82,9 @@ struct HeaderInfo {
 // Everything render() draws from, besides UiState.
 struct View {
   HeaderInfo header;
-  std::vector<RowRef> rows;  // filtered and sorted
-  std::size_t totalRows = 0;  // before filtering
+  std::vector<RowRef> rows;  // filtered and sorted (and grouped: group lines point into `groups`)
+  std::size_t totalRows = 0;  // before filtering (live or ended ones, as the table shows)
+  std::shared_ptr<const std::vector<ProcessGroup>> groups;  // owned here, shared by copies
   core::Timestamp now;
   std::vector<std::string> filterNotices;
 };

@@ -24,14 +24,30 @@ struct EndInfo {
 // connection still open when the run ended: that one is shown as it was then.
 std::string_view endedStateLabel(track::EndReason r);
 
-// One row as the views see it. `end` is null for live connections.
+struct ProcessGroup;
+
+// One row as the views see it. `end` is null for live connections. With the rows grouped
+// by process, a group's own line has `group` set and `rec` points at its sums.
 struct RowRef {
   const engine::ConnectionRecord* rec = nullptr;
   const EndInfo* end = nullptr;
+  const ProcessGroup* group = nullptr;
   // Ended by the protocol or a timeout (shown dimmed). Connections still open when a file
   // or run ended are shown as they were then: not "gone".
   [[nodiscard]] bool gone() const { return end != nullptr && end->reason != track::EndReason::ForcedEnd; }
 };
+
+// One process's line when the rows are grouped (`a`): its connections (those the filter
+// kept) counted and summed. `sums` is what the group line's cells show: its process, rates
+// and totals; its id marks it as a group's (kGroupIdBit), stable from frame to frame.
+struct ProcessGroup {
+  engine::ConnectionRecord sums;
+  std::size_t connections = 0;
+  std::size_t pids = 0;  // distinct pids under this name
+  bool known = true;     // false: the group of rows without a process
+  bool expanded = false;
+};
+inline constexpr std::uint64_t kGroupIdBit = std::uint64_t{1} << 63;
 
 struct StoreConfig {
   // Named cap on the history of ended connections (oldest dropped first, and counted).
@@ -59,6 +75,7 @@ public:
   [[nodiscard]] core::Timestamp now() const { return now_; }
   [[nodiscard]] std::size_t historySize() const { return history_.size(); }
   [[nodiscard]] std::uint64_t historyDropped() const { return dropped_; }
+  [[nodiscard]] std::size_t historyCap() const { return config_.maxHistory; }
 
 private:
   struct Ended {

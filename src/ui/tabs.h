@@ -57,9 +57,9 @@ struct TabSpec {
 };
 
 inline constexpr std::array kOverviewHints{
-    Hint{"q", "quit"},      Hint{kArrowKeys, "move"}, Hint{"Enter", "details"}, Hint{"/", "filter"},
-    Hint{"s/S", "sort"},    Hint{"p", "ports"},       Hint{"c", "copy"},        Hint{"h", "help"},
-    Hint{"Tab", "tabs"},
+    Hint{"q", "quit"},   Hint{kArrowKeys, "move"}, Hint{"Enter", "details"}, Hint{"/", "filter"},
+    Hint{"s/S", "sort"}, Hint{"h", "help"},        Hint{"a", "group"},       Hint{"t", "ended"},
+    Hint{"Space", "fold"}, Hint{"c", "copy"},
 };
 inline constexpr std::array kDetailsHints{
     Hint{"q", "quit"},      Hint{"Esc", "back"}, Hint{kArrowKeys, "prev/next"}, Hint{"PgUp/PgDn", "scroll"},
@@ -89,7 +89,8 @@ inline constexpr std::array kTabs{
             .hints = kHelpHints,
             .lineKeys = Moves::Text,
             .pageKeys = Moves::Text,
-            .overlay = true},
+            .overlay = true,
+            .position = Position::None},
 };
 
 // A tab by its name. Used in a constant expression, a name not in the table does not compile.

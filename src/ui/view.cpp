@@ -1,7 +1,10 @@
 #include "ui/view.h"
 
 #include <algorithm>
+#include <functional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "filter/fields.h"
 #include "ui/format.h"
@@ -101,8 +104,134 @@ std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter:
       sortBy<std::uint64_t>(out, desc, [](const Rec& r, bool&) { return r.received.bytes; });
       break;
     case Column::Sent: sortBy<std::uint64_t>(out, desc, [](const Rec& r, bool&) { return r.sent.bytes; }); break;
+    case Column::Rtt:
+      sortBy<std::int64_t>(out, desc, [](const Rec& r, bool& missing) {
+        missing = r.handshakeRttNs <= 0;
+        return r.handshakeRttNs;
+      });
+      break;
     case Column::Count: break;
   }
+  return out;
+}
+
+std::vector<RowRef> liveOrEnded(const std::vector<RowRef>& rows, bool ended) {
+  std::vector<RowRef> out;
+  out.reserve(ended ? rows.size() / 8 : rows.size());
+  for (const RowRef& r : rows) {
+    if (r.gone() == ended) out.push_back(r);
+  }
+  return out;
+}
+
+std::uint64_t groupIdOf(const engine::ConnectionRecord& r) {
+  if (!r.process) return kGroupIdBit;
+  // Never kGroupIdBit itself, which is the group without a process.
+  return kGroupIdBit | std::hash<std::string_view>{}(r.process->name) | 1U;
+}
+
+std::vector<RowRef> groupByProcess(const std::vector<RowRef>& sorted, const UiState& state,
+                                   std::shared_ptr<const std::vector<ProcessGroup>>& groupsOut) {
+  auto groups = std::make_shared<std::vector<ProcessGroup>>();
+  struct Acc {
+    std::size_t first = 0;  // position of its first row in `sorted`
+    std::int32_t firstPid = 0;
+    std::unordered_set<std::int32_t> otherPids;
+  };
+  std::vector<Acc> acc;
+  std::unordered_map<std::string_view, std::uint32_t> byName;
+  std::vector<std::uint32_t> groupOf(sorted.size());
+  constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  std::uint32_t unknown = kNone;
+  std::string_view lastName;
+  std::uint32_t last = kNone;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const engine::ConnectionRecord& r = *sorted[i].rec;
+    std::uint32_t g = 0;
+    if (!r.process) {
+      if (unknown == kNone) {
+        unknown = static_cast<std::uint32_t>(groups->size());
+        groups->emplace_back().known = false;
+        groups->back().sums.id = kGroupIdBit;
+        acc.push_back(Acc{i, 0, {}});
+      }
+      g = unknown;
+    } else {
+      const std::string_view name = r.process->name;
+      // Sorted rows often come in runs of one process: skip the lookup for those.
+      if (last != kNone && name == lastName) {
+        g = last;
+      } else {
+        auto [it, fresh] = byName.try_emplace(name, static_cast<std::uint32_t>(groups->size()));
+        g = it->second;
+        if (fresh) {
+          ProcessGroup& pg = groups->emplace_back();
+          pg.sums.id = groupIdOf(r);
+          pg.sums.process = engine::ProcessInfo{r.process->pid, r.process->uid, r.process->name, {}, {}};
+          acc.push_back(Acc{i, r.process->pid, {}});
+        }
+        last = g;
+        lastName = name;
+      }
+      if (r.process->pid != acc[g].firstPid) acc[g].otherPids.insert(r.process->pid);
+    }
+    groupOf[i] = g;
+    ProcessGroup& pg = (*groups)[g];
+    ++pg.connections;
+    pg.sums.rateInBps += r.rateInBps;
+    pg.sums.rateOutBps += r.rateOutBps;
+    pg.sums.received.bytes += r.received.bytes;
+    pg.sums.received.packets += r.received.packets;
+    pg.sums.sent.bytes += r.sent.bytes;
+    pg.sums.sent.packets += r.sent.packets;
+  }
+  for (std::size_t g = 0; g < groups->size(); ++g) {
+    ProcessGroup& pg = (*groups)[g];
+    pg.pids = pg.known ? 1 + acc[g].otherPids.size() : 0;
+    pg.expanded = state.expandedGroups.count(pg.sums.id) != 0;
+  }
+
+  // Group order: the sort column's sum for figures, else where the first row stands.
+  std::vector<std::uint32_t> order(groups->size());
+  for (std::uint32_t g = 0; g < order.size(); ++g) order[g] = g;
+  auto figure = [&](std::uint32_t g) -> std::optional<double> {
+    const engine::ConnectionRecord& r = (*groups)[g].sums;
+    switch (state.sortColumn) {
+      case Column::Down: return r.rateInBps;
+      case Column::Up: return r.rateOutBps;
+      case Column::Recv: return static_cast<double>(r.received.bytes);
+      case Column::Sent: return static_cast<double>(r.sent.bytes);
+      default: return std::nullopt;
+    }
+  };
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto fa = figure(a);
+    const auto fb = figure(b);
+    if (fa && fb && *fa != *fb) return state.sortDescending ? *fa > *fb : *fa < *fb;
+    return acc[a].first < acc[b].first;
+  });
+
+  // Each group's rows, in sorted order, for the expanded ones.
+  std::vector<std::size_t> start(groups->size() + 1, 0);
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if ((*groups)[groupOf[i]].expanded) ++start[groupOf[i] + 1];
+  }
+  for (std::size_t g = 0; g < groups->size(); ++g) start[g + 1] += start[g];
+  std::vector<RowRef> members(start.back());
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if ((*groups)[groupOf[i]].expanded) members[next[groupOf[i]]++] = sorted[i];
+  }
+
+  std::vector<RowRef> out;
+  out.reserve(groups->size() + members.size());
+  for (const std::uint32_t g : order) {
+    const ProcessGroup& pg = (*groups)[g];
+    out.push_back(RowRef{&pg.sums, nullptr, &pg});
+    out.insert(out.end(), members.begin() + static_cast<std::ptrdiff_t>(start[g]),
+               members.begin() + static_cast<std::ptrdiff_t>(start[g + 1]));
+  }
+  groupsOut = std::move(groups);
   return out;
 }
 

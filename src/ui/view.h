@@ -1,6 +1,7 @@
 #pragma once
 // Turns the store's rows into what the screens show: filtered, sorted, with the totals the
 // header needs.
+#include <memory>
 #include <vector>
 
 #include "filter/filter.h"
@@ -14,6 +15,19 @@ namespace rustnet::ui {
 // is stable from one refresh to the next.
 std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter::Filter& f,
                                   const UiState& state);
+
+// The live rows (not gone(): still open, or open when a file ended), or with `ended` the
+// ones that have ended.
+std::vector<RowRef> liveOrEnded(const std::vector<RowRef>& rows, bool ended);
+
+// Groups filtered, sorted rows by process name: one line per group (its sums), followed by
+// its rows when it is expanded (state.expandedGroups), in their sorted order. Groups are
+// ordered by the sort column's sum for the figures (Down, Up, Recv, Sent), else by where
+// their first row stands; rows without a process form one group of their own.
+std::vector<RowRef> groupByProcess(const std::vector<RowRef>& sorted, const UiState& state,
+                                   std::shared_ptr<const std::vector<ProcessGroup>>& groups);
+// The id of the group line a row is under.
+std::uint64_t groupIdOf(const engine::ConnectionRecord& r);
 
 // Connection counts and total rates over every row (open ones only for the rates).
 void countRows(const std::vector<RowRef>& rows, HeaderInfo& header);

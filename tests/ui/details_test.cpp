@@ -55,8 +55,10 @@ std::string bodyText(const ui::Frame& f) {
 // The Details screen of the only connection of a file run (or a live one).
 std::string detailsOf(engine::ConnectionEvent e, bool live, int width = 100, int height = 40) {
   ui::Controller c(ui::SourceInfo{live ? "eth0" : "capture.pcap", live}, ui::StoreConfig{10, core::Duration{}});
+  const bool gone = e.kind == engine::ConnectionEvent::Kind::Closed && e.reason != track::EndReason::ForcedEnd;
   c.onEvent(std::move(e));
   c.rebuild();
+  if (gone) c.key(Key::character(U't'), width, height);  // the ended ones are listed apart
   c.key(Key::of(KeyCode::Enter), width, height);
   EXPECT_EQ(c.state().tab, kDetails);
   return bodyText(c.render(width, height, {}));
@@ -98,6 +100,8 @@ TEST(UiEnded, TheOverviewRowShowsTheEndAndZeroRates) {
   ui::Controller c(ui::SourceInfo{"capture.pcap", false}, ui::StoreConfig{10, core::Duration{}});
   c.onEvent(ended(quicRecord(1), track::EndReason::IdleTimeout, at(kSampleNow)));
   c.rebuild();
+  EXPECT_TRUE(has(bodyText(c.render(120, 20, {})), "No open connection: 1 ended (t lists them)."));
+  c.key(Key::character(U't'), 120, 20);
   const ui::Frame f = c.render(120, 20, {});
   std::string row;
   for (int y = 0; y < f.height(); ++y) {

@@ -75,7 +75,7 @@ std::vector<Case> cases() {
                    typeKeys(c, "/dport:443 googl", w, h);
                  }});
   // Ports instead of service names, sorted by remote address.
-  out.push_back({"overview_ports_sorted_120x30", 120, 30, "", [](ui::Controller& c, int w, int h) {
+  out.push_back({"overview_ports_sorted_140x30", 140, 30, "", [](ui::Controller& c, int w, int h) {
                    typeKeys(c, "pssssss", w, h);  // Up, Recv, Sent, Proto, Local, Remote
                  }});
   // Sorted by bytes received since the start (what is left to sort by at the end of a file).
@@ -98,6 +98,25 @@ std::vector<Case> cases() {
   out.push_back({"overview_nomatch_80x24", 80, 24, "nothing-matches-this prot:x", [](ui::Controller&, int, int) {}});
   out.push_back({"quit_hint_80x24", 80, 24, "", [](ui::Controller& c, int w, int h) { typeKeys(c, "q", w, h); }});
   out.push_back({"tiny_18x3", 18, 3, "", [](ui::Controller&, int, int) {}});
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{80, 24}, {120, 40}, {200, 60}}) {
+    const std::string size = std::to_string(w) + "x" + std::to_string(h);
+    // Grouped by process: the busiest group unfolded, the selection on its second row.
+    out.push_back({"grouped_" + size, w, h, "", [](ui::Controller& c, int cw, int ch) {
+                     typeKeys(c, "a", cw, ch);
+                     press(c, KeyCode::Enter, cw, ch);
+                     typeKeys(c, "jj", cw, ch);
+                     c.clearMessage();
+                   }});
+    // The ended connections, apart from the live ones.
+    out.push_back({"ended_" + size, w, h, "", [](ui::Controller& c, int cw, int ch) {
+                     typeKeys(c, "t", cw, ch);
+                     c.clearMessage();
+                   }});
+    // Sorted by handshake round trip (Down, then 11 columns on: RTT).
+    out.push_back({"rtt_sorted_" + size, w, h, "", [](ui::Controller& c, int cw, int ch) {
+                     typeKeys(c, "sssssssssss", cw, ch);
+                   }});
+  }
   return out;
 }
 
