@@ -21,13 +21,19 @@ constexpr int kMinWidth = 20;
 constexpr int kMinHeight = 4;
 
 struct Segment {
+  Segment(std::string t, Style st, int r, std::string b = {}, int minW = 0)
+      : text(std::move(t)), style(st), rank(r), brief(std::move(b)), minWidth(minW) {}
   std::string text;
   Style style;
   int rank = 0;  // 0 = most important; the highest ranks give way first on narrow screens
+  std::string brief;  // a shorter form, used before anything important is left out
+  int minWidth = 0;   // when not 0, the text may be cut (in its middle) down to this
 };
 
-// Puts segments left to right with a separator, leaving out the least important ones
-// until the rest fits; the last one is cut with an ellipsis if even that is too wide.
+// Puts segments left to right with a separator. When they do not fit: the least important
+// (rank 5 and up) go first, then segments take their brief forms, then the cuttable ones
+// are cut, and only then do the others go by rank; the last one is cut with an ellipsis if
+// even that is too wide. So the figures (rates, packets, drops) outlast a long file name.
 void putSegments(Frame& f, int y, std::vector<Segment> segs, std::string_view sep, Style sepStyle,
                  std::string_view ell) {
   auto total = [&] {
@@ -35,10 +41,25 @@ void putSegments(Frame& f, int y, std::vector<Segment> segs, std::string_view se
     for (const auto& sg : segs) w += textWidth(sg.text);
     return w + textWidth(sep) * std::max(0, static_cast<int>(segs.size()) - 1);
   };
-  while (segs.size() > 1 && total() > f.width()) {
+  auto dropWorst = [&](int fromRank) {
     auto worst = std::max_element(segs.begin(), segs.end(),
                                   [](const Segment& a, const Segment& b) { return a.rank < b.rank; });
+    if (worst == segs.end() || worst->rank < fromRank) return false;
     segs.erase(worst);
+    return true;
+  };
+  constexpr int kMinorRank = 5;
+  while (segs.size() > 1 && total() > f.width() && dropWorst(kMinorRank)) {
+  }
+  for (auto it = segs.rbegin(); it != segs.rend() && total() > f.width(); ++it) {
+    if (!it->brief.empty()) it->text = std::move(it->brief);
+  }
+  for (auto& sg : segs) {
+    const int over = total() - f.width();
+    if (over <= 0) break;
+    if (sg.minWidth > 0) sg.text = fitMiddle(sg.text, std::max(sg.minWidth, textWidth(sg.text) - over), ell);
+  }
+  while (segs.size() > 1 && total() > f.width() && dropWorst(0)) {
   }
   int x = 0;
   for (std::size_t i = 0; i < segs.size() && x < f.width(); ++i) {
@@ -66,19 +87,20 @@ void renderHeader(Frame& f, const View& v, const RenderOptions& o) {
 
   std::vector<Segment> segs;
   segs.push_back({"rustnet", Style::Title, 9});
-  segs.push_back({source, Style::Title, 0});
-  segs.push_back({conns, Style::Title, 1});
+  segs.push_back({source, Style::Title, 0, {}, 16});
+  segs.push_back({conns, Style::Title, 1, fmt::format("{} conns", formatCount(h.liveRows))});
   segs.push_back({fmt::format("{}{} {}{}", g.arrowDown, formatRate(h.rateInBps), g.arrowUp, formatRate(h.rateOutBps)),
                   Style::Title, 2});
-  segs.push_back({formatCount(h.stats.capture.seen) + " pkts", Style::Title, 4});
+  segs.push_back({formatCount(h.stats.capture.seen) + " pkts", Style::Title, 3});
   segs.push_back({dropped ? fmt::format("dropped: kernel {}, ours {}", formatCount(kernel), formatCount(ours))
                           : std::string("no drops"),
-                  dropped ? Style::TitleAlert : Style::Title, dropped ? 1 : 3});
+                  dropped ? Style::TitleAlert : Style::Title, dropped ? 1 : 4,
+                  dropped ? fmt::format("drops {}/{}", formatCount(kernel), formatCount(ours)) : std::string()});
   if (!h.processMethod.empty() && h.processMethod != "off") {
     segs.push_back({fmt::format("processes: {}", h.processMethod), Style::Title, 6});
   }
   if (h.stats.tracker.evicted > 0) {
-    segs.push_back({fmt::format("evicted {}", formatCount(h.stats.tracker.evicted)), Style::TitleAlert, 2});
+    segs.push_back({fmt::format("evicted {}", formatCount(h.stats.tracker.evicted)), Style::TitleAlert, 4});
   }
   if (h.historyDropped > 0) {
     segs.push_back({fmt::format("history full: {} forgotten", formatCount(h.historyDropped)), Style::TitleAlert, 5});
