@@ -1,5 +1,5 @@
 // How long the UI takes per frame with a large table: 100,000 connections (half with DPI
-// facts, a third with a process), filtered and sorted, then rendered at 160x48.
+// facts, a third with a process), filtered, sorted and grouped, then rendered at 160x48.
 // Prints milliseconds per frame for each step; no pass/fail threshold.
 #include <fmt/format.h>
 
@@ -84,12 +84,26 @@ int main() {
       {"sni:example port:443", "ssss", "DPI keyword, sort by remote address"},
       {"proto:tcp", "sssssss", "keyword, sort by application text"},
       {"", "ssssssss", "no filter, sort by process"},
+      // Grouped by process (a): folded, then with every group unfolded (A = unfold all).
+      {"", "a", "grouped by process, folded"},
+      {"", "aA", "grouped by process, every group unfolded"},
+      {"proto:tcp", "aA", "keyword, grouped, unfolded"},
   };
   for (const Case& c : cases) {
     ui::Controller ctl(ui::SourceInfo{"bench0", true}, ui::StoreConfig{}, c.filter);
     ctl.setSnapshot(snap);
     ctl.resize(48);
-    for (const char* k = c.sortKeys; *k != '\0'; ++k) ctl.key(ui::Key::character(static_cast<unsigned char>(*k)), 160, 48);
+    for (const char* k = c.sortKeys; *k != '\0'; ++k) {
+      if (*k == 'A') {
+        // Unfolds every group line, as Right on each would.
+        for (const ui::RowRef& r : ctl.view().rows) {
+          if (r.group != nullptr) ctl.state().expandedGroups.insert(r.rec->id);
+        }
+        ctl.rebuild();
+        continue;
+      }
+      ctl.key(ui::Key::character(static_cast<unsigned char>(*k)), 160, 48);
+    }
     const double rebuild = msPerRun([&] { ctl.rebuild(); });
     const double render = msPerRun([&] {
       const ui::Frame f = ctl.render(160, 48, ui::RenderOptions{true});
