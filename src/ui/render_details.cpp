@@ -254,6 +254,18 @@ std::vector<Line> detailsLines(const View& v, const UiState& s, int width, const
     return conn;
   }
   const RowRef& row = v.rows[s.selectedIndex];
+  if (row.group != nullptr) {
+    // A group line is no connection: what it sums, and how to see its rows.
+    const ProcessGroup& g = *row.group;
+    b.section(g.known ? fmt::format("Process group: {}", core::escapeControl(g.sums.process->name))
+                      : std::string("Connections without a known process"));
+    b.field("Connections", formatCount(g.connections));
+    if (g.known) b.field("Processes", g.pids == 1 ? fmt::format("pid {}", g.sums.process->pid) : fmt::format("{} pids", g.pids));
+    b.field("Rates", fmt::format("{} down, {} up", formatRate(g.sums.rateInBps), formatRate(g.sums.rateOutBps)));
+    b.field("Totals", fmt::format("{} received, {} sent", formatBytes(g.sums.received.bytes), formatBytes(g.sums.sent.bytes)));
+    b.field("", "In the Overview (Esc), Enter or Space unfolds the group.");
+    return wrapLines(conn, width - 2, glyphs(o.unicode).ellipsis);
+  }
   connectionLines(b, row, v.now, v.header.live);
   std::vector<Line> app;
   Builder a(app);

@@ -136,6 +136,12 @@ TEST(UiGrouping, FoldingKeysAndTheSelectionAcrossGroups) {
   typeKeys(c, "G");
   EXPECT_EQ(c.state().selectedIndex, groups - 1);
   EXPECT_NE(selected(c).group, nullptr);
+  // Details of a group line: what it sums, not a connection.
+  typeKeys(c, "2");
+  const std::string details = c.render(kW, kH, {}).toText();
+  EXPECT_NE(details.find("Process group: "), std::string::npos) << details;
+  EXPECT_EQ(details.find("Connection #"), std::string::npos) << details;
+  typeKeys(c, "1");
   // Copying a group line's "address" would be meaningless.
   typeKeys(c, "c");
   EXPECT_EQ(c.state().messageStyle, ui::Style::Error);
