@@ -69,7 +69,9 @@ double msPerRun(Fn&& fn) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // An argument runs only the cases whose description contains it (for profiling one).
+  const std::string only = argc > 1 ? argv[1] : "";
   const auto snap = bigSnapshot();
   fmt::print("ui_bench: {} connections, {} frames each, 160x48\n", kConnections, kFrames);
   struct Case {
@@ -90,6 +92,7 @@ int main() {
       {"proto:tcp", "aA", "keyword, grouped, unfolded"},
   };
   for (const Case& c : cases) {
+    if (!only.empty() && std::string(c.what).find(only) == std::string::npos) continue;
     ui::Controller ctl(ui::SourceInfo{"bench0", true}, ui::StoreConfig{}, c.filter);
     ctl.setSnapshot(snap);
     ctl.resize(48);

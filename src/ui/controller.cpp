@@ -42,9 +42,8 @@ void Controller::rebuild() {
   view_.header.historyCap = store_.historyCap();
   view_.now = store_.now();
   // The live rows, or with `t` the ended ones; the filter, sort and grouping apply to either.
-  const std::vector<RowRef> shown = liveOrEnded(all, state_.showEnded);
-  view_.totalRows = shown.size();
-  view_.rows = filterAndSort(shown, filter_, state_);
+  view_.totalRows = state_.showEnded ? view_.header.endedRows : view_.header.liveRows;
+  view_.rows = filterAndSort(all, filter_, state_);
   view_.groups.reset();
   if (state_.grouped) view_.rows = groupByProcess(view_.rows, state_, view_.groups);
   resolveSelection(state_, view_.rows, tableRows(lastHeight_));

@@ -56,12 +56,17 @@ std::pair<std::string_view, std::string_view> appKey(const dpi::Facts& f) {
 std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter::Filter& f,
                                   const UiState& state) {
   std::vector<RowRef> out;
+  // The live rows, or with `t` the ended ones, in the same pass as the filter.
+  const bool ended = state.showEnded;
   if (f.empty()) {
-    out = rows;
+    out.reserve(ended ? rows.size() / 8 : rows.size());
+    for (const RowRef& r : rows) {
+      if (r.gone() == ended) out.push_back(r);
+    }
   } else {
     out.reserve(rows.size() / 4);
     for (const RowRef& r : rows) {
-      if (f.matches(*r.rec)) out.push_back(r);
+      if (r.gone() == ended && f.matches(*r.rec)) out.push_back(r);
     }
   }
   using Rec = engine::ConnectionRecord;
@@ -111,15 +116,6 @@ std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter:
       });
       break;
     case Column::Count: break;
-  }
-  return out;
-}
-
-std::vector<RowRef> liveOrEnded(const std::vector<RowRef>& rows, bool ended) {
-  std::vector<RowRef> out;
-  out.reserve(ended ? rows.size() / 8 : rows.size());
-  for (const RowRef& r : rows) {
-    if (r.gone() == ended) out.push_back(r);
   }
   return out;
 }

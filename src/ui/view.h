@@ -10,15 +10,12 @@
 
 namespace rustnet::ui {
 
-// Keeps the rows the filter accepts and sorts them by `state`'s sort column and direction;
+// Keeps the live rows (not gone(): open, or open when a file ended), or with
+// state.showEnded the ended ones, that the filter accepts, and sorts them by `state`'s sort column and direction;
 // ties fall back to total bytes (most first), then to the connection id, so that the order
 // is stable from one refresh to the next.
 std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter::Filter& f,
                                   const UiState& state);
-
-// The live rows (not gone(): still open, or open when a file ended), or with `ended` the
-// ones that have ended.
-std::vector<RowRef> liveOrEnded(const std::vector<RowRef>& rows, bool ended);
 
 // Groups filtered, sorted rows by process name: one line per group (its sums), followed by
 // its rows when it is expanded (state.expandedGroups), in their sorted order. Groups are
