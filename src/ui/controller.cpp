@@ -43,9 +43,13 @@ void Controller::rebuild() {
   view_.now = store_.now();
   // The live rows, or with `t` the ended ones; the filter, sort and grouping apply to either.
   view_.totalRows = state_.showEnded ? view_.header.endedRows : view_.header.liveRows;
-  view_.rows = filterAndSort(all, filter_, state_);
+  view_.rows = filterRows(all, filter_, state_);
   view_.groups.reset();
-  if (state_.grouped) view_.rows = groupByProcess(view_.rows, state_, view_.groups);
+  if (state_.grouped) {
+    view_.rows = groupByProcess(view_.rows, state_, view_.groups);
+  } else {
+    sortRows(view_.rows, state_);
+  }
   resolveSelection(state_, view_.rows, tableRows(lastHeight_));
 }
 

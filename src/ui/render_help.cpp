@@ -171,7 +171,7 @@ std::vector<Line> helpLines(const View&, const UiState&, int screenWidth, const 
                "live connections (with a file, those still open at its end too); t lists those that "
                "have ended, dimmed, kept for a while (a file's, all of them) up to a cap. With the "
                "rows grouped (a), the sort applies within each group, and groups follow their sums "
-               "(Down, Up, Recv, Sent) or their first row; the filter applies before grouping. On "
+               "(Down, Up, Recv, Sent) or their names; the filter applies before grouping. On "
                "narrow terminals columns first give back blank space, then shrink, then hide: RTT "
                "first, Process when no row shown has one, Service, Recv and Sent, Local, Up, "
                "Process, State, Proto, Down.",

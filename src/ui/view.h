@@ -2,6 +2,7 @@
 // Turns the store's rows into what the screens show: filtered, sorted, with the totals the
 // header needs.
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "filter/filter.h"
@@ -16,12 +17,16 @@ namespace rustnet::ui {
 // is stable from one refresh to the next.
 std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter::Filter& f,
                                   const UiState& state);
+// The two halves of filterAndSort.
+std::vector<RowRef> filterRows(const std::vector<RowRef>& rows, const filter::Filter& f, const UiState& state);
+void sortRows(std::span<RowRef> rows, const UiState& state);
 
-// Groups filtered, sorted rows by process name: one line per group (its sums), followed by
-// its rows when it is expanded (state.expandedGroups), in their sorted order. Groups are
-// ordered by the sort column's sum for the figures (Down, Up, Recv, Sent), else by where
-// their first row stands; rows without a process form one group of their own.
-std::vector<RowRef> groupByProcess(const std::vector<RowRef>& sorted, const UiState& state,
+// Groups filtered rows by process name: one line per group (its sums), followed by its
+// rows when it is expanded (state.expandedGroups), sorted (only those: a folded group costs
+// no sorting). Groups are ordered by the sort column's sum for the figures (Down, Up, Recv,
+// Sent), else by process name; rows without a process form one group of their own, last
+// when ordered by name.
+std::vector<RowRef> groupByProcess(const std::vector<RowRef>& filtered, const UiState& state,
                                    std::shared_ptr<const std::vector<ProcessGroup>>& groups);
 // The id of the group line a row is under.
 std::uint64_t groupIdOf(const engine::ConnectionRecord& r);

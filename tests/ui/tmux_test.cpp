@@ -209,6 +209,9 @@ TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   s = t.waitForText("198.18.0.20:22");
   EXPECT_TRUE(has(s, "\u25be - (unknown process)")) << s;
   EXPECT_TRUE(has(s, "198.18.0.53:53")) << s;
+  t.keys("Space");  // folds it again
+  s = t.waitForGone("198.18.0.20:22");
+  EXPECT_TRUE(has(s, "\u25b8 - (unknown process)")) << s;
   t.keys("a");
   s = t.waitForGone("(unknown process)");
   EXPECT_TRUE(has(s, "198.18.0.20:22")) << s;
