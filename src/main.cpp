@@ -47,6 +47,7 @@ struct Options {
   bool noDpi = false;
   std::string filter;
   bool noColor = false;
+  bool noMouse = false;
   int workers = -1;
   std::size_t maxConnections = 262'144;
 };
@@ -147,11 +148,12 @@ Keys (the Help tab, h, lists every key and the filter syntax):
   q          quit (press twice)       Enter      details of the selection
   1  2  h    Overview, Details, Help  Esc        back, or clear the filter
   Tab S-Tab  next / previous tab      /          filter as you type
+  ]  [       next / previous tab      mouse      click, double-click, wheel
   Up Dn j k  move the selection       c          copy the remote address
   PgUp PgDn  move by 10               s  S       sort by next column / reverse
   g  G       first / last connection  p          service names or port numbers
-  [  ]       pick a column to resize  < > =      narrower, wider, reset widths
-  a          group rows by process    Space < >  fold / unfold a group line
+  {  }       pick a column to resize  < > =      narrower, wider, reset widths
+  a          group rows by process    Spc Lt Rt  fold / unfold a group
   t          ended connections / live
 
 Live capture needs root, or cap_net_raw,cap_net_admin on the binary.)";
@@ -234,6 +236,9 @@ int main(int argc, char** argv) {
       ->default_val(1000)
       ->check(CLI::Range(50, 60'000));
   app.add_flag("--no-color", o.noColor, "no colours (also when NO_COLOR is set)")->group(kTerminal);
+  app.add_flag("--no-mouse", o.noMouse,
+               "leave the mouse to the terminal (its own text selection) instead of clicks and the wheel")
+      ->group(kTerminal);
 
   try {
     app.parse(argc, argv);
@@ -320,6 +325,7 @@ int main(int argc, char** argv) {
     ui::UiConfig uiCfg;
     uiCfg.filter = o.filter;
     uiCfg.noColor = o.noColor;
+    uiCfg.noMouse = o.noMouse;
     uiCfg.refreshMs = o.refreshMs;
     try {
       result = ui::runUi(pump, *eng, uiCfg, gStop);

@@ -28,7 +28,7 @@ public:
         stop_(stop),
         ctl_(SourceInfo{e.sourceName(), e.isLive()}, storeConfig(e, cfg), cfg.filter),
         sink_(ctl_, e),
-        term_(TerminalOptions{!cfg.noColor && !noColorRequested()}) {}
+        term_(TerminalOptions{.color = !cfg.noColor && !noColorRequested(), .mouse = !cfg.noMouse}) {}
 
   output::PumpResult run() {
     // The UI filters what it shows itself (its filter changes as the user types): it

@@ -13,6 +13,7 @@ namespace rustnet::ui {
 struct UiConfig {
   std::string filter;      // --filter
   bool noColor = false;    // --no-color (NO_COLOR is honoured as well)
+  bool noMouse = false;    // --no-mouse
   int refreshMs = 1000;    // -r
   // History of ended connections; historyAge is ignored for files (kept to the end).
   StoreConfig store;

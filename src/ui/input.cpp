@@ -80,6 +80,35 @@ void openTab(UiState& s, TabIndex to) {
   s.tab = to;
 }
 
+void cycleTabs(UiState& s, int step) {
+  const std::size_t n = kTabs.size();
+  openTab(s, (currentTabIndex(s) + (step > 0 ? 1 : n - 1)) % n);
+}
+
+std::string keyName(const Key& k) {
+  switch (k.code) {
+    case KeyCode::Char: {
+      std::string out;
+      appendUtf8(out, k.ch);
+      return out == " " ? std::string("Space") : out;
+    }
+    case KeyCode::Left: return "Left";
+    case KeyCode::Right: return "Right";
+    case KeyCode::Enter: return "Enter";
+    case KeyCode::Backspace: return "Backspace";
+    case KeyCode::CtrlU: return "Ctrl+U";
+    case KeyCode::CtrlW: return "Ctrl+W";
+    default: return "That key";
+  }
+}
+
+// A key with no meaning on this tab says so, rather than leaving the user to wonder
+// whether it was received.
+void saysNothing(UiState& s, const Key& k) {
+  s.message = fmt::format("{} does nothing on the {} tab (h: help)", keyName(k), currentTab(s).name);
+  s.messageStyle = Style::Message;
+}
+
 void popUtf8(std::string& s) {
   while (!s.empty()) {
     const auto c = static_cast<unsigned char>(s.back());
@@ -132,6 +161,40 @@ Column nextColumn(Column c, int step) {
   return static_cast<Column>((static_cast<int>(c) + step + n) % n);
 }
 
+// Wheel steps move this many rows or lines.
+constexpr int kWheelStep = 3;
+
+Action mouse(UiState& s, const Key& k, const View& v, int width, int height) {
+  Action a;
+  a.redraw = true;
+  if (k.mouse == MouseKind::WheelUp || k.mouse == MouseKind::WheelDown) {
+    // As the arrow keys would: the tab decides what they move.
+    const Key step = Key::of(k.mouse == MouseKind::WheelUp ? KeyCode::Up : KeyCode::Down);
+    for (int i = 0; i < kWheelStep; ++i) {
+      const Action b = handleKey(s, step, v, width, height);
+      a.rowsChanged = a.rowsChanged || b.rowsChanged;
+    }
+    return a;
+  }
+  // A click leaves filter mode as Enter does: the filter stays.
+  s.filterEditing = false;
+  if (k.y == kTabLine) {
+    if (const auto to = tabAtColumn(k.x)) openTab(s, *to);
+    return a;
+  }
+  const TabSpec& tab = currentTab(s);
+  if (!tab.rowTable || k.y < kTableFirstRow || k.y >= kTableFirstRow + tableRows(height)) return a;
+  const std::size_t idx = s.scroll + static_cast<std::size_t>(k.y - kTableFirstRow);
+  if (idx >= v.rows.size()) return a;
+  moveSelection(s, v.rows, static_cast<long long>(idx) - static_cast<long long>(s.selectedIndex), height);
+  if (k.mouse == MouseKind::DoubleClick) {
+    const Action b = handleKey(s, Key::of(KeyCode::Enter), v, width, height);
+    a.rowsChanged = b.rowsChanged;
+    a.copy = b.copy;
+  }
+  return a;
+}
+
 }  // namespace
 
 int tableRows(int height) { return std::max(0, height - 4); }
@@ -160,6 +223,7 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
   if (wasQuitPending && s.message == kQuitHint) s.message.clear();
   a.redraw = true;
 
+  if (k.code == KeyCode::Mouse) return mouse(s, k, v, width, height);
   if (s.filterEditing) {
     Action e = editFilter(s, k, v, width, height);
     e.redraw = true;
@@ -170,11 +234,9 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
 
   switch (k.code) {
     case KeyCode::Tab:
-    case KeyCode::BackTab: {
-      const std::size_t n = kTabs.size();
-      openTab(s, (currentTabIndex(s) + (k.code == KeyCode::Tab ? 1 : n - 1)) % n);
+    case KeyCode::BackTab:
+      cycleTabs(s, k.code == KeyCode::Tab ? 1 : -1);
       return a;
-    }
     case KeyCode::Escape:
       if (currentTab(s).overlay) {
         closeOverlay(s);
@@ -190,7 +252,7 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
     case KeyCode::Char:
       break;
     default:
-      a.redraw = wasQuitPending;
+      saysNothing(s, k);
       return a;
   }
 
@@ -240,7 +302,11 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
       break;
     case U'[':
     case U']':
-      s.focusColumn = nextColumn(s.focusColumn, k.ch == U']' ? 1 : -1);
+      cycleTabs(s, k.ch == U']' ? 1 : -1);
+      break;
+    case U'{':
+    case U'}':
+      s.focusColumn = nextColumn(s.focusColumn, k.ch == U'}' ? 1 : -1);
       s.message = fmt::format("Resize column: {} (< narrower, > wider, = reset)",
                               columnSpec(s.focusColumn).title);
       s.messageStyle = Style::Message;
@@ -264,7 +330,7 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
       if (const auto to = tabForKey(k.ch)) {
         openTab(s, *to);
       } else {
-        a.redraw = wasQuitPending;
+        saysNothing(s, k);
       }
       break;
   }

@@ -117,12 +117,14 @@ void renderHeader(Frame& f, const View& v, const RenderOptions& o) {
 }
 
 void renderTabs(Frame& f, const View& v, const UiState& s, const RenderOptions& o) {
-  f.clearLine(1, Style::Normal);
+  f.clearLine(kTabLine, Style::Normal);
   int x = 0;
   const TabSpec* const active = &currentTab(s);
-  for (const TabSpec& tab : kTabs) {
-    x += f.put(x, 1, fmt::format(" {} ", tab.name), &tab == active ? Style::TabActive : Style::TabInactive);
-    x += f.put(x, 1, " ", Style::Normal);
+  for (TabIndex i = 0; i < kTabs.size(); ++i) {
+    const TabLabel label = tabLabel(i);  // where a click finds it
+    x = label.x;
+    x += f.put(x, kTabLine, fmt::format(" {} ", kTabs[i].name), &kTabs[i] == active ? Style::TabActive : Style::TabInactive);
+    x += f.put(x, kTabLine, " ", Style::Normal);
   }
   // Right side: the active filter and where in the list the tab is.
   std::string info;
@@ -148,7 +150,7 @@ void renderTabs(Frame& f, const View& v, const UiState& s, const RenderOptions& 
   const int room = f.width() - x - 1;
   if (room <= 0 || info.empty()) return;
   const std::string fitted = fitEnd(info, room, glyphs(o.unicode).ellipsis);
-  f.put(f.width() - textWidth(fitted), 1, fitted, s.filterText.empty() ? Style::Normal : Style::FilterInput);
+  f.put(f.width() - textWidth(fitted), kTabLine, fitted, s.filterText.empty() ? Style::Normal : Style::FilterInput);
 }
 
 void putHints(Frame& f, int y, int x, std::span<const Hint> hints, bool unicode) {
@@ -233,7 +235,7 @@ Frame render(const View& v, const UiState& s, int width, int height, const Rende
   }
   renderHeader(f, v, o);
   renderTabs(f, v, s, o);
-  const int top = 2;
+  const int top = kTabTop;
   const int rows = height - 3;
   const TabSpec& tab = currentTab(s);
   if (tab.draw != nullptr) {

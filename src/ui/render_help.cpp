@@ -98,17 +98,25 @@ std::string tabNames() {
 
 }  // namespace
 
-std::vector<Line> helpLines(const View&, const UiState&, int screenWidth, const RenderOptions& o) {
+std::vector<Line> helpLines(const View&, const UiState& s, int screenWidth, const RenderOptions& o) {
   const int width = std::min(screenWidth, kMaxTextWidth);
   const std::string up = o.unicode ? "\u2191" : "Up";
   const std::string down = o.unicode ? "\u2193" : "Down";
   std::vector<Line> out;
+  // First the tab Help was opened over: what it shows and its own keys.
+  const TabSpec& under = kTabs[s.tabUnderOverlay < kTabs.size() ? s.tabUnderOverlay : 0];
+  if (!under.overlay && !under.about.empty()) {
+    out.push_back({Span{fmt::format("This tab: {}", under.name), Style::Section}});
+    addParagraph(out, under.about, width);
+    out.push_back({});
+  }
   out.push_back({Span{"Keys", Style::Section}});
   addEntries(out,
              {
                  {"q", "quit (press twice: the first press asks)"},
                  {"Ctrl+C", "quit at once"},
                  {"Tab / Shift+Tab", fmt::format("next / previous tab ({})", tabNames())},
+                 {"]   [", "next / previous tab, as Tab and Shift+Tab"},
                  tabKeys(),
                  {up + " k   " + down + " j", "move the selection (in Help: scroll)"},
                  {"PgUp PgDn", "move by 10 (in Details: scroll the text)"},
@@ -131,8 +139,11 @@ std::vector<Line> helpLines(const View&, const UiState&, int screenWidth, const 
                  {"p", "Service column: service names or port numbers"},
                  {"s   S", "sort by the next column / reverse the order (the sorted column's title "
                            "carries the arrow)"},
-                 {"[   ]", "choose the column to resize"},
+                 {"{   }", "choose the column to resize"},
                  {"<   >", "make it narrower / wider (=: reset every width)"},
+                 {"click", "on a tab's name: open it; on a row: select it (double click: its details)"},
+                 {"wheel", "move the selection, or scroll a text, by 3"},
+                 {"", "(--no-mouse leaves the mouse to the terminal, for selecting text)"},
              },
              width, Style::Label);
   out.push_back({});

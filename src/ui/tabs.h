@@ -54,6 +54,12 @@ struct TabSpec {
   bool overlay = false;         // opened over another tab: its key again, or Esc, goes back there
   Position position = Position::Selected;
   KeyFn onKey = nullptr;
+  // What the tab shows and what its own keys do: the first section of Help when Help is
+  // opened over it.
+  std::string_view about;
+  // It draws the view's rows as a table (column titles on its first line, then the rows
+  // from UiState::scroll): a click on a row selects it.
+  bool rowTable = false;
 };
 
 inline constexpr std::array kOverviewHints{
@@ -76,13 +82,25 @@ inline constexpr std::array kTabs{
             .draw = renderOverview,
             .hints = kOverviewHints,
             .position = Position::Range,
-            .onKey = overviewKey},
+            .onKey = overviewKey,
+            .about = "Every connection, one per row, busiest first. Enter (or a double click) "
+                     "opens the selected one in Details; / filters the table as you type; s and S "
+                     "choose the sort column and its direction; p shows port numbers instead of "
+                     "service names; c copies the remote address; a groups the rows by process "
+                     "(Space, Left and Right fold and unfold a group); t switches to the "
+                     "connections that have ended and back. A click on a row selects it, the "
+                     "wheel moves the selection.",
+            .rowTable = true},
     TabSpec{.name = "Details",
             .keys = U"2",
             .lines = detailsLines,
             .hints = kDetailsHints,
             .pageKeys = Moves::Text,  // the arrows flip through connections
-            .aboutSelection = true},
+            .aboutSelection = true,
+            .about = "Everything known about the selected connection: addresses, process, "
+                     "timing, traffic, TCP health and what deep packet inspection found. The "
+                     "arrows flip to the previous or next connection of the table; PgUp and "
+                     "PgDn scroll a long text; Esc goes back to the Overview."},
     TabSpec{.name = "Help",
             .keys = U"h",
             .lines = helpLines,
@@ -90,7 +108,8 @@ inline constexpr std::array kTabs{
             .lineKeys = Moves::Text,
             .pageKeys = Moves::Text,
             .overlay = true,
-            .position = Position::None},
+            .position = Position::None,
+            .about = "This text. h or Esc goes back to the tab it was opened over."},
 };
 
 // A tab by its name. Used in a constant expression, a name not in the table does not compile.
@@ -105,6 +124,25 @@ constexpr TabIndex tabIndex(std::string_view name) {
 constexpr std::optional<TabIndex> tabForKey(char32_t key) {
   for (std::size_t i = 0; i < kTabs.size(); ++i) {
     if (kTabs[i].keys.find(key) != std::u32string_view::npos) return i;
+  }
+  return std::nullopt;
+}
+
+// Where a tab's label sits on the tab line: " Name " and a space after it, left to right.
+struct TabLabel {
+  int x = 0;
+  int width = 0;
+};
+constexpr TabLabel tabLabel(TabIndex i) {
+  int x = 0;
+  for (std::size_t t = 0; t < i && t < kTabs.size(); ++t) x += static_cast<int>(kTabs[t].name.size()) + 3;
+  return {x, i < kTabs.size() ? static_cast<int>(kTabs[i].name.size()) + 2 : 0};
+}
+// The tab whose label covers column x of the tab line, if any.
+constexpr std::optional<TabIndex> tabAtColumn(int x) {
+  for (std::size_t i = 0; i < kTabs.size(); ++i) {
+    const TabLabel l = tabLabel(i);
+    if (x >= l.x && x < l.x + l.width) return i;
   }
   return std::nullopt;
 }
@@ -124,6 +162,16 @@ consteval bool everyTabIsDrawnOneWay() {
   return true;
 }
 
+consteval bool everyTabNameIsAscii() {
+  // tabLabel counts a name's bytes as its columns.
+  for (const TabSpec& t : kTabs) {
+    for (char c : t.name) {
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+    }
+  }
+  return true;
+}
+
 consteval bool everyTabHasItsOwnKeys() {
   for (std::size_t i = 0; i < kTabs.size(); ++i) {
     if (kTabs[i].keys.empty() || kTabs[i].name.empty()) return false;
@@ -139,6 +187,7 @@ consteval bool everyTabHasItsOwnKeys() {
 static_assert(!kTabs.empty() && kTabs.size() <= kMaxTabs, "UiState keeps per-tab state for kMaxTabs tabs");
 static_assert(!kTabs.front().overlay, "the first tab is where a run starts and Esc goes back to");
 static_assert(detail::everyTabIsDrawnOneWay(), "a tab has either draw or lines, and only text scrolls");
+static_assert(detail::everyTabNameIsAscii(), "tab names are plain ASCII (their width is their length)");
 static_assert(detail::everyTabHasItsOwnKeys(), "every tab has a name and keys that no other tab uses");
 
 }  // namespace rustnet::ui

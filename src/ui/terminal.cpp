@@ -34,6 +34,8 @@ termios gSavedTermios{};
 bool gHaveTermios = false;
 std::array<char, 256> gResetSeq{};
 std::size_t gResetLen = 0;
+// Two presses on one cell within this long are a double click (what desktops default to).
+constexpr auto kDoubleClick = std::chrono::milliseconds(400);
 constexpr std::array<int, 5> kFatalSignals{SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
 void onFatalSignal(int sig) {
@@ -48,22 +50,29 @@ void onFatalSignal(int sig) {
   std::raise(sig);
 }
 
-void appendCap(const char* name) {
-  // tigetstr takes a non-const name in older ncurses headers.
-  std::string n(name);
-  const char* s = tigetstr(n.data());
-  if (s == nullptr || s == reinterpret_cast<char*>(-1)) return;
+void appendBytes(const char* s) {
   const std::size_t len = std::strlen(s);
   if (gResetLen + len >= gResetSeq.size()) return;
   std::memcpy(gResetSeq.data() + gResetLen, s, len);
   gResetLen += len;
 }
 
-void installFatalHandlers() {
+void appendCap(const char* name) {
+  // tigetstr takes a non-const name in older ncurses headers.
+  std::string n(name);
+  const char* s = tigetstr(n.data());
+  if (s == nullptr || s == reinterpret_cast<char*>(-1)) return;
+  appendBytes(s);
+}
+
+void installFatalHandlers(bool mouse) {
   gResetLen = 0;
   appendCap("sgr0");
   appendCap("cnorm");
   appendCap("rmcup");
+  // Mouse reporting off (the X10/normal and SGR modes ncurses turns on), or the shell would
+  // receive escape sequences for every click.
+  if (mouse) appendBytes("\033[?1006l\033[?1000l");
   struct sigaction sa {};
   sa.sa_handler = onFatalSignal;
   sigemptyset(&sa.sa_mask);
@@ -187,9 +196,15 @@ Terminal::Terminal(TerminalOptions options) {
   leaveok(stdscr, TRUE);
   set_escdelay(25);
   curs_set(0);
+  if (options.mouse) {
+    // Presses only, reported at once: ncurses' own click detection would hold every click
+    // back for the double-click interval.
+    mouse_ = mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, nullptr) != 0;
+    mouseinterval(0);
+  }
   color_ = options.color && has_colors();
   if (color_) initColors();
-  installFatalHandlers();
+  installFatalHandlers(mouse_);
   gActive = 1;
 }
 
@@ -249,12 +264,28 @@ Key Terminal::readKey(int timeoutMs) {
   wint_t ch = 0;
   const int r = wget_wch(stdscr, &ch);
   if (r == ERR) return Key::of(KeyCode::None);
+  if (r == KEY_CODE_YES && ch == KEY_MOUSE) return mouseKey();
   if (r == KEY_CODE_YES) {
     const Key k = mapFunctionKey(ch);
     if (k.code == KeyCode::Resize) clearok(curscr, TRUE);  // repaint whole after a resize
     return k;
   }
   return mapChar(ch);
+}
+
+Key Terminal::mouseKey() {
+  MEVENT ev{};
+  if (!mouse_ || getmouse(&ev) != OK) return Key::of(KeyCode::None);
+  if ((ev.bstate & BUTTON4_PRESSED) != 0) return Key::mouseAt(MouseKind::WheelUp, ev.x, ev.y);
+  if ((ev.bstate & BUTTON5_PRESSED) != 0) return Key::mouseAt(MouseKind::WheelDown, ev.x, ev.y);
+  if ((ev.bstate & BUTTON1_PRESSED) == 0) return Key::of(KeyCode::None);
+  const auto now = std::chrono::steady_clock::now();
+  const bool second = ev.x == lastPressX_ && ev.y == lastPressY_ && now - lastPress_ < kDoubleClick;
+  // A third press starts over: it is a click again.
+  lastPress_ = second ? std::chrono::steady_clock::time_point{} : now;
+  lastPressX_ = ev.x;
+  lastPressY_ = ev.y;
+  return Key::mouseAt(second ? MouseKind::DoubleClick : MouseKind::Click, ev.x, ev.y);
 }
 
 void Terminal::sendRaw(std::string_view bytes) {

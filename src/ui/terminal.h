@@ -2,6 +2,7 @@
 // The ncursesw backend: puts the terminal in full-screen mode, flushes Frames (one update
 // per frame; ncurses sends only what changed) and reads keys. Nothing else in the UI
 // touches the terminal. The destructor restores it; so do fatal signals (see terminal.cpp).
+#include <chrono>
 #include <string_view>
 
 #include "ui/frame.h"
@@ -11,6 +12,9 @@ namespace rustnet::ui {
 
 struct TerminalOptions {
   bool color = true;  // off with --no-color or NO_COLOR
+  // Clicks and the wheel come as keys (KeyCode::Mouse); off with --no-mouse, which leaves
+  // the terminal's own text selection alone.
+  bool mouse = true;
 };
 
 class Terminal {
@@ -37,9 +41,16 @@ public:
   void restore();
 
 private:
+  Key mouseKey();
+
   bool unicode_ = false;
   bool color_ = false;
   bool active_ = false;
+  bool mouse_ = false;
+  // The last press, to tell a double click (the terminal reports presses only).
+  std::chrono::steady_clock::time_point lastPress_{};
+  int lastPressX_ = -1;
+  int lastPressY_ = -1;
 };
 
 // NO_COLOR (https://no-color.org): set and not empty.

@@ -76,7 +76,7 @@ TEST_F(Cli, HelpReadsLikeAManPage) {
       {"Filtering:", {"-f, --bpf-filter EXPR", "--filter QUERY", "--no-localhost"}},
       {"Processing:", {"--no-dpi", "--workers N", "--max-connections N"}},
       {"Output:", {"--json ", "--json-log FILE", "-l, --log-level LEVEL"}},
-      {"Terminal UI:", {"-r, --refresh-interval MS", "--no-color"}},
+      {"Terminal UI:", {"-r, --refresh-interval MS", "--no-color", "--no-mouse"}},
       {"Other:", {"-h, --help", "-V, --version"}},
       {"Examples:", {"rustnet --read"}},
       {"Keys", {"quit", "Overview, Details, Help", "filter as you type"}},
@@ -131,7 +131,7 @@ TEST_F(Cli, HelpListsEveryOptionTheParserKnows) {
   const std::set<std::string> expected = {
       "-h", "--help", "-V", "--version", "-i", "--interface", "--read", "-f", "--bpf-filter",
       "--filter", "--no-localhost", "--no-dpi", "--workers", "--max-connections", "--json",
-      "--json-log", "-l", "--log-level", "-r", "--refresh-interval", "--no-color"};
+      "--json-log", "-l", "--log-level", "-r", "--refresh-interval", "--no-color", "--no-mouse"};
   EXPECT_EQ(listed, expected);
 }
 

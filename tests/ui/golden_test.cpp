@@ -88,7 +88,7 @@ std::vector<Case> cases() {
   out.push_back({"overview_bad_regex_80x24", 80, 24, "tcp /(/", [](ui::Controller&, int, int) {}});
   // A widened Remote column and a narrowed Application column.
   out.push_back({"overview_resized_160x30", 160, 30, "", [](ui::Controller& c, int w, int h) {
-                   typeKeys(c, "[[[>>>>]]]<<<<<", w, h);
+                   typeKeys(c, "{{{>>>>}}}<<<<<", w, h);
                    c.clearMessage();
                  }});
   out.push_back({"overview_ascii_80x24", 80, 24, "", [](ui::Controller&, int, int) {}, false});

@@ -456,6 +456,67 @@ TEST_F(UiE2e, EscapeSequencesInAnSniAreShownEscaped) {
   t.keys("q");
 }
 
+// The screen's line `y` (0 = the top).
+std::string lineOf(const std::string& screen, int y) {
+  std::istringstream in(screen);
+  std::string line;
+  for (int i = 0; i <= y && std::getline(in, line); ++i) {
+  }
+  return line;
+}
+
+// A press of the left button at the 0-based cell (x, y), as an xterm reports it (SGR 1006).
+std::string sgrPress(int x, int y) { return "\x1b[<0;" + std::to_string(x + 1) + ";" + std::to_string(y + 1) + "M"; }
+
+TEST_F(UiE2e, MouseClicksSelectRowsAndOpenTabs) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 140, 30);
+  // An xterm's terminfo: ncurses asks it for SGR mouse reports (tmux's own asks for X10).
+  t.shell("TERM=xterm-256color " + rustnet("--read " + shq(pcap)) + "; echo rc=$?");
+  std::string s = t.waitForText("(file, at its end)");
+  ASSERT_TRUE(has(s, "(file, at its end)")) << s;
+  EXPECT_EQ(t.format("#{mouse_sgr_flag}"), "1") << "mouse reports were not asked for";
+  // The third row's remote address, then a click on it and Enter: its details.
+  constexpr int kThirdRow = 5;  // header, tabs, column titles, two rows
+  std::istringstream words(lineOf(s, kThirdRow));
+  std::string proto;
+  std::string local;
+  std::string remote;
+  words >> proto >> local >> remote;
+  ASSERT_TRUE(has(remote, "198.18.0.")) << lineOf(s, kThirdRow);
+  t.type(sgrPress(20, kThirdRow));
+  t.keys("Enter");
+  s = t.waitForText("Connection #");
+  ASSERT_TRUE(has(s, "Connection #")) << s;
+  EXPECT_TRUE(has(s, remote)) << "details of another row than the one clicked (" << remote << "):\n" << s;
+  // A click on a tab's name opens it: Overview, then a double click on the first row.
+  t.type(sgrPress(3, 1));
+  s = t.waitForText("Proto");
+  ASSERT_TRUE(has(s, "Proto")) << s;
+  std::istringstream first(lineOf(s, kThirdRow - 2));
+  first >> proto >> local >> remote;
+  t.type(sgrPress(20, kThirdRow - 2) + sgrPress(20, kThirdRow - 2));
+  s = t.waitForText("Connection #");
+  ASSERT_TRUE(has(s, "Connection #")) << s;
+  EXPECT_TRUE(has(s, remote)) << remote << "\n" << s;
+  t.keys("q");
+  t.keys("q");
+  s = t.waitFor(exited);
+  EXPECT_EQ(t.format("#{mouse_any_flag}#{mouse_standard_flag}#{mouse_sgr_flag}"), "000") << "mouse left on";
+}
+
+TEST_F(UiE2e, NoMouseLeavesTheMouseToTheTerminal) {
+  const std::string pcap = sampleCapture();
+  Tmux t(dir_, 140, 30);
+  t.shell("TERM=xterm-256color " + rustnet("--no-mouse --read " + shq(pcap)) + "; echo rc=$?");
+  const std::string s = t.waitForText("(file, at its end)");
+  ASSERT_TRUE(has(s, "(file, at its end)")) << s;
+  EXPECT_EQ(t.format("#{mouse_any_flag}#{mouse_standard_flag}#{mouse_sgr_flag}"), "000");
+  t.keys("q");
+  t.keys("q");
+  t.waitFor(exited);
+}
+
 TEST_F(UiE2e, LiveLoopbackTraffic) {
   if (::geteuid() != 0) GTEST_SKIP() << "live capture on lo needs root";
   if (runCommand("command -v python3 >/dev/null 2>&1").status != 0) GTEST_SKIP() << "python3 is not installed";

@@ -498,6 +498,103 @@ TEST(UiTabs, TextTabsScrollAndTheOverviewMoves) {
   EXPECT_NE(c.render(kW, h, {}).lineText(2).find("Proto"), std::string::npos);
 }
 
+TEST(UiTabs, BracketsCycleAsTabAndShiftTab) {
+  ui::Controller c = sampleController();
+  for (std::size_t i = 1; i <= kTabs.size(); ++i) {
+    typeKeys(c, "]");
+    EXPECT_EQ(c.state().tab, i % kTabs.size());
+  }
+  typeKeys(c, "[");
+  EXPECT_EQ(c.state().tab, kTabs.size() - 1);
+  typeKeys(c, "[");
+  EXPECT_EQ(c.state().tab, kTabs.size() - 2);
+}
+
+TEST(UiTabs, AKeyWithNoMeaningSaysSo) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "x");
+  EXPECT_EQ(c.state().message, "x does nothing on the Overview tab (h: help)");
+  typeKeys(c, "2");
+  press(c, KeyCode::Left);
+  EXPECT_EQ(c.state().message, "Left does nothing on the Details tab (h: help)");
+  EXPECT_NE(c.render(kW, kH, {}).lineText(kH - 1).find("Left does nothing"), std::string::npos);
+  typeKeys(c, "1");  // a key that does something leaves the message as it is: it expires
+  EXPECT_EQ(c.state().tab, kOverview);
+  // While a filter is typed every character is text, never "nothing".
+  typeKeys(c, "/x");
+  EXPECT_EQ(c.state().filterText, "x");
+}
+
+TEST(UiHelp, OpensWithTheSectionOfTheTabItWasOpenedOver) {
+  ui::Controller c = sampleController();
+  typeKeys(c, "2h");
+  const ui::Frame f = c.render(kW, kH, {});
+  EXPECT_EQ(f.lineText(2), " This tab: Details");
+  const std::string body = bodyText(f);
+  EXPECT_NE(body.find("flip to the previous or next"), std::string::npos) << body;
+  EXPECT_LT(body.find("This tab: Details"), body.find("Keys"));
+  typeKeys(c, "h1h");
+  EXPECT_EQ(c.render(kW, kH, {}).lineText(2), " This tab: Overview");
+  // Every tab but the overlay has its text.
+  for (const ui::TabSpec& t : kTabs) EXPECT_FALSE(t.about.empty()) << t.name;
+}
+
+// ---- mouse -------------------------------------------------------------------------------
+
+void mouse(ui::Controller& c, ui::MouseKind m, int x, int y) { c.key(Key::mouseAt(m, x, y), kW, kH); }
+
+TEST(UiMouse, ClickOnATabNameOpensIt) {
+  ui::Controller c = sampleController();
+  const std::string tabLine = c.render(kW, kH, {}).lineText(ui::kTabLine);
+  for (std::size_t i = 0; i < kTabs.size(); ++i) {
+    const int x = static_cast<int>(tabLine.find(std::string(kTabs[i].name)));
+    ASSERT_GE(x, 0);
+    c.state().tab = 0;
+    mouse(c, ui::MouseKind::Click, x + 1, ui::kTabLine);
+    EXPECT_EQ(c.state().tab, i) << kTabs[i].name;
+  }
+  c.state().tab = kOverview;
+  mouse(c, ui::MouseKind::Click, kW - 2, ui::kTabLine);  // beyond the names: nothing
+  EXPECT_EQ(c.state().tab, kOverview);
+}
+
+TEST(UiMouse, ClickSelectsTheRowUnderItAndDoubleClickOpensIt) {
+  ui::Controller c = sampleController();
+  const ui::Frame before = c.render(kW, kH, {});
+  mouse(c, ui::MouseKind::Click, 10, ui::kTableFirstRow + 3);
+  EXPECT_EQ(c.state().selectedIndex, 3u);
+  const ui::Frame after = c.render(kW, kH, {});
+  EXPECT_EQ(after.at(0, ui::kTableFirstRow + 3).style, ui::Style::Selected);
+  EXPECT_EQ(after.lineText(ui::kTableFirstRow + 3), before.lineText(ui::kTableFirstRow + 3));  // no scroll
+  EXPECT_EQ(c.state().tab, kOverview);
+  // The column titles and the lines below the last row select nothing.
+  mouse(c, ui::MouseKind::Click, 10, ui::kTabTop);
+  mouse(c, ui::MouseKind::Click, 10, kH - 2);
+  EXPECT_EQ(c.state().selectedIndex, 3u);
+  mouse(c, ui::MouseKind::DoubleClick, 10, ui::kTableFirstRow + 1);
+  EXPECT_EQ(c.state().tab, kDetails);
+  EXPECT_EQ(c.state().selectedIndex, 1u);
+  EXPECT_EQ(selectedId(c), c.view().rows.at(1).rec->id);
+  // A click while typing a filter keeps the filter and leaves the typing.
+  typeKeys(c, "1/tcp");
+  mouse(c, ui::MouseKind::Click, 10, ui::kTableFirstRow);
+  EXPECT_FALSE(c.state().filterEditing);
+  EXPECT_EQ(c.state().filterText, "tcp");
+}
+
+TEST(UiMouse, TheWheelMovesTheSelectionOrScrollsText) {
+  ui::Controller c = sampleController();
+  mouse(c, ui::MouseKind::WheelDown, 5, 5);
+  EXPECT_EQ(c.state().selectedIndex, 3u);
+  mouse(c, ui::MouseKind::WheelUp, 5, 5);
+  EXPECT_EQ(c.state().selectedIndex, 0u);
+  typeKeys(c, "h");
+  c.resize(12);
+  c.key(Key::mouseAt(ui::MouseKind::WheelDown, 5, 5), kW, 12);
+  EXPECT_EQ(c.state().textScroll[kHelp], 3);
+  EXPECT_EQ(c.state().selectedIndex, 0u);
+}
+
 TEST(UiController, QuitNeedsTwoPresses) {
   ui::Controller c = sampleController();
   ui::Action a = c.key(Key::character(U'q'), kW, kH);
@@ -592,7 +689,7 @@ TEST(UiFormat, TotalsAreCompact) {
 
 TEST(UiController, ColumnWidthKeys) {
   ui::Controller c = sampleController();
-  typeKeys(c, "]");
+  typeKeys(c, "}");
   EXPECT_EQ(c.state().focusColumn, Column::Process);
   typeKeys(c, ">>");
   EXPECT_EQ(c.state().widthDelta[ui::columnIndex(Column::Process)], 2 * ui::kWidthStep);
