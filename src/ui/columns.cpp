@@ -25,6 +25,7 @@ constexpr std::array<ColumnSpec, kColumnCount> kSpecs{{
     {Column::Up, "Up", 7, 7, true},
     {Column::Recv, "Recv", 5, 5, true},  // formatTotal: at most 5, as is "Recv▼"
     {Column::Sent, "Sent", 5, 5, true},
+    {Column::Trend, "Trend", 8, 8, false},  // kTrendSlots merged two by two
 }};
 
 // The local address is mostly this host's own: it gives way first (its port stays visible).
@@ -32,7 +33,8 @@ constexpr std::array<Column, 6> kShrinkOrder{Column::Local,   Column::App,   Col
                                              Column::Service, Column::State, Column::Remote};
 // On very narrow screens what a connection is matters more than its rate. The totals go
 // early (the rates say what is busy now), but after Service: every column fits in 120.
-constexpr std::array<Column, 10> kHideOrder{Column::Service, Column::Sent,  Column::Recv,
+// The Trend goes first of all: the rates say the same in figures.
+constexpr std::array<Column, 11> kHideOrder{Column::Trend, Column::Service, Column::Sent,  Column::Recv,
                                             Column::Local,   Column::Up,    Column::Process,
                                             Column::State,   Column::Proto, Column::Down,
                                             Column::App};
@@ -49,6 +51,7 @@ constexpr int kAddressGrow = 41;  // "[2001:db8:1234:5678:9abc:def0:1234:5678]:4
 }  // namespace
 
 const ColumnSpec& columnSpec(Column c) { return kSpecs[columnIndex(c)]; }
+bool sortable(Column c) { return c != Column::Trend; }
 
 std::vector<PlacedColumn> layoutColumns(int width, const std::array<int, kColumnCount>& delta) {
   std::array<bool, kColumnCount> visible{};
@@ -138,9 +141,15 @@ std::string cellText(Column c, const RowRef& row, const UiState& state, int widt
     case Column::Up: text = formatRate(r.rateOutBps); break;
     case Column::Recv: text = formatTotal(r.received.bytes); break;
     case Column::Sent: text = formatTotal(r.sent.bytes); break;
+    case Column::Trend:  // drawn from the history: trendCell
     case Column::Count: break;
   }
   return right ? padLeft(text, width, ell) : padRight(text, width, ell);
+}
+
+std::string trendCell(const RowRef& row, const View& v, int width, bool unicode) {
+  if (v.history == nullptr) return std::string(static_cast<std::size_t>(std::max(0, width)), ' ');
+  return padRight(sparkline(v.history->trend(row.rec->id), width, unicode), width, glyphs(unicode).ellipsis);
 }
 
 }  // namespace rustnet::ui

@@ -65,6 +65,10 @@ inline constexpr std::array kDetailsHints{
     Hint{"q", "quit"},      Hint{"Esc", "back"}, Hint{kArrowKeys, "prev/next"}, Hint{"PgUp/PgDn", "scroll"},
     Hint{"c", "copy"},      Hint{"h", "help"},
 };
+inline constexpr std::array kActivityHints{
+    Hint{"q", "quit"}, Hint{kArrowKeys, "move"}, Hint{"Enter", "filter Overview"}, Hint{"s/S", "sort"},
+    Hint{"h", "help"}, Hint{"Tab", "tabs"},
+};
 inline constexpr std::array kHelpHints{
     Hint{"q", "quit"}, Hint{"Esc", "back"}, Hint{kArrowKeys, "scroll"}, Hint{"Tab", "tabs"},
 };
@@ -83,6 +87,12 @@ inline constexpr std::array kTabs{
             .hints = kDetailsHints,
             .pageKeys = Moves::Text,  // the arrows flip through connections
             .aboutSelection = true},
+    TabSpec{.name = "Activity",
+            .keys = U"3",
+            .draw = renderActivity,
+            .hints = kActivityHints,
+            .position = Position::None,
+            .onKey = activityKey},
     TabSpec{.name = "Help",
             .keys = U"h",
             .lines = helpLines,

@@ -101,6 +101,7 @@ std::vector<RowRef> filterAndSort(const std::vector<RowRef>& rows, const filter:
       sortBy<std::uint64_t>(out, desc, [](const Rec& r, bool&) { return r.received.bytes; });
       break;
     case Column::Sent: sortBy<std::uint64_t>(out, desc, [](const Rec& r, bool&) { return r.sent.bytes; }); break;
+    case Column::Trend:  // not a sort key
     case Column::Count: break;
   }
   return out;

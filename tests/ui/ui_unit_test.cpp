@@ -140,9 +140,11 @@ TEST(UiColumns, FillTheWidthAndHideInOrder) {
   EXPECT_TRUE(shows(at80, Column::Process));
   EXPECT_TRUE(shows(at80, Column::Down));
   EXPECT_FALSE(shows(at80, Column::Recv));
-  // Every column fits in 120; below that Service goes first, then the totals, which always
-  // show or hide together.
-  EXPECT_EQ(ui::layoutColumns(120, none).size(), ui::kColumnCount);
+  // Every column fits in 129; the Trend goes first, and every other column fits in 120;
+  // below that Service goes, then the totals, which always show or hide together.
+  EXPECT_EQ(ui::layoutColumns(129, none).size(), ui::kColumnCount);
+  EXPECT_FALSE(shows(ui::layoutColumns(128, none), Column::Trend));
+  EXPECT_EQ(ui::layoutColumns(120, none).size(), ui::kColumnCount - 1);
   const auto at119 = ui::layoutColumns(119, none);
   EXPECT_FALSE(shows(at119, Column::Service));
   EXPECT_TRUE(shows(at119, Column::Recv));
@@ -348,6 +350,8 @@ TEST(UiController, TabsEnterEscAndHelp) {
   press(c, KeyCode::Tab);
   EXPECT_EQ(c.state().tab, kDetails);
   press(c, KeyCode::Tab);
+  EXPECT_EQ(c.state().tab, ui::tabIndex("Activity"));
+  press(c, KeyCode::Tab);
   EXPECT_EQ(c.state().tab, kHelp);
   press(c, KeyCode::Tab);
   EXPECT_EQ(c.state().tab, kOverview);
@@ -465,12 +469,12 @@ TEST(UiTabs, EveryEntryIsReachableAndDrawsItsOwnScreen) {
 
 TEST(UiTabs, OverlayGoesBackWhereItWasOpened) {
   ui::Controller c = sampleController();
-  typeKeys(c, "2");
-  press(c, KeyCode::Tab);  // cycled onto Help, over Details
+  typeKeys(c, "3");
+  press(c, KeyCode::Tab);  // cycled onto Help, over Activity
   EXPECT_EQ(c.state().tab, kHelp);
   press(c, KeyCode::Escape);
-  EXPECT_EQ(c.state().tab, kDetails);
-  typeKeys(c, "hh");
+  EXPECT_EQ(c.state().tab, ui::tabIndex("Activity"));
+  typeKeys(c, "2hh");
   EXPECT_EQ(c.state().tab, kDetails);
   press(c, KeyCode::Escape);  // from any other tab, Esc goes to the first
   EXPECT_EQ(c.state().tab, kOverview);
