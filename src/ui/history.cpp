@@ -218,14 +218,17 @@ std::uint32_t History::ownerSlot(const engine::ConnectionRecord& r, std::uint32_
   return slot;
 }
 
-void History::credit(Conn& c, const engine::ConnectionRecord& r, std::int64_t sec) {
-  advanceTrend(c, sec);
+void History::credit(Conn& c, const engine::ConnectionRecord& r, std::int64_t now) {
+  advanceTrend(c, now);
+  std::int64_t sec = now;
   const std::uint64_t dRecv = r.received.bytes > c.recv ? r.received.bytes - c.recv : 0;
   const std::uint64_t dSent = r.sent.bytes > c.sent ? r.sent.bytes - c.sent : 0;
   c.recv = std::max(c.recv, r.received.bytes);
   c.sent = std::max(c.sent, r.sent.bytes);
   if (dRecv + dSent != 0) {
-    const std::int64_t n = sec - c.lastSec;
+    // The bytes came after the last sight and by the connection's last packet.
+    if (c.lastSec < sec) sec = std::clamp(secondOf(r.lastSeen), c.lastSec + 1, sec);
+    const std::int64_t n = std::max<std::int64_t>(1, sec - c.lastSec);
     Owner& o = owners_[c.owner];
     const std::int64_t oldest = headSec_ - static_cast<std::int64_t>(kWindowSlots) + 1;
     spread(o.down, dRecv, n, sec, oldest);
@@ -236,7 +239,7 @@ void History::credit(Conn& c, const engine::ConnectionRecord& r, std::int64_t se
     o.peers[c.peer].bytes += dRecv + dSent;
     spread(c.trend, dRecv + dSent, n, sec, c.headSec - static_cast<std::int64_t>(kTrendSlots) + 1);
   }
-  c.lastSec = std::max(c.lastSec, sec);
+  c.lastSec = std::max(c.lastSec, now);
 }
 
 void History::update(const engine::Snapshot& snap) {
@@ -288,6 +291,7 @@ std::array<float, kTrendSlots> History::trend(std::uint64_t id) const {
   const auto it = conns_.find(id);
   if (it == conns_.end()) return out;
   const Conn& c = it->second;
+  if (c.ended) return out;  // shown as ended, with nothing more to come
   // Oldest first, ending at the newest second known to any row (a connection that was not
   // in the last snapshot has had nothing since).
   for (std::size_t i = 0; i < kTrendSlots; ++i) {

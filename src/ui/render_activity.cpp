@@ -26,7 +26,7 @@ constexpr std::array<ActivitySpec, kActivityColumns> kSpecs{{
     {ActivityColumn::Owner, "Process/Service", 12, false},
     {ActivityColumn::Pid, "PID", 7, true},
     {ActivityColumn::Conns, "Conns", 5, true},
-    {ActivityColumn::Down60, "Down 60s", 8, true},
+    {ActivityColumn::Down60, "Down 60s", 9, true},  // room for the sort arrow
     {ActivityColumn::Up60, "Up 60s", 7, true},
     {ActivityColumn::Recv, "Recv", 6, true},  // since the start
     {ActivityColumn::Sent, "Sent", 6, true},

@@ -38,6 +38,7 @@ engine::Snapshot snapAt(std::int64_t sec, std::vector<engine::ConnectionRecord> 
   engine::Snapshot s;
   s.asOf = at(sec);
   s.rows = std::move(rows);
+  for (auto& r : s.rows) r.lastSeen = s.asOf;  // live: each had a packet just now
   return s;
 }
 
