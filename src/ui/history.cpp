@@ -27,14 +27,14 @@ std::size_t slotOf(std::int64_t sec, std::size_t n) {
   return static_cast<std::size_t>(((sec % m) + m) % m);
 }
 
+// Whether the row's connection still belongs to the owner it had: its process or service
+// may have been found since; its protocol and ports cannot change.
 bool sameOwner(const OwnerId& o, const engine::ConnectionRecord& r) {
   switch (o.kind) {
     case OwnerId::Kind::Process: return r.process && r.process->pid == o.pid && r.process->name == o.name;
     case OwnerId::Kind::Service: return !r.process && !r.service.empty() && r.service == o.name;
     case OwnerId::Kind::Port:
-      return !r.process && r.service.empty() && filter::hasPorts(r.proto) && filter::servicePort(r) == o.port;
-    case OwnerId::Kind::Proto:
-      return !r.process && r.service.empty() && !filter::hasPorts(r.proto) && o.name == core::protoName(r.proto);
+    case OwnerId::Kind::Proto: return !r.process && r.service.empty();
     case OwnerId::Kind::Other: return false;
   }
   return false;
@@ -57,13 +57,22 @@ void spread(std::array<T, N>& ring, std::uint64_t d, std::int64_t n, std::int64_
   if (d == 0) return;
   n = std::max<std::int64_t>(1, n);
   const std::int64_t last = std::max(sec - n + 1, oldest);
+  if (sec < last) return;
+  // Walks back from the newest slot (no division per slot: the first snapshot spreads every
+  // row over up to the whole ring).
+  const std::size_t newest = slotOf(sec, N);
+  auto each = [&](auto per) {
+    std::size_t i = newest;
+    for (std::int64_t k = sec - last + 1; k > 0; --k) {
+      ring[i] += per;
+      i = i == 0 ? N - 1 : i - 1;
+    }
+  };
   if constexpr (std::is_floating_point_v<T>) {
-    const T per = static_cast<T>(static_cast<double>(d) / static_cast<double>(n));
-    for (std::int64_t s = sec; s >= last; --s) ring[slotOf(s, N)] += per;
+    each(static_cast<T>(static_cast<double>(d) / static_cast<double>(n)));
   } else {
-    const std::uint64_t per = d / static_cast<std::uint64_t>(n);
-    for (std::int64_t s = sec; s >= last; --s) ring[slotOf(s, N)] += per;
-    if (sec >= last) ring[slotOf(sec, N)] += d % static_cast<std::uint64_t>(n);
+    each(d / static_cast<std::uint64_t>(n));
+    ring[newest] += d % static_cast<std::uint64_t>(n);
   }
 }
 
@@ -176,6 +185,7 @@ std::uint32_t History::peerSlot(Owner& o, const core::IpAddr& addr, std::uint32_
   return static_cast<std::uint32_t>(it - o.peers.begin());
 }
 
+// `cached` is the owner the same connection had (kNone for a new one).
 std::uint32_t History::ownerSlot(const engine::ConnectionRecord& r, std::uint32_t cached) {
   if (cached < owners_.size() && owners_[cached].used && sameOwner(owners_[cached].id, r)) return cached;
   OwnerId id = ownerOf(r);
@@ -247,9 +257,23 @@ void History::update(const engine::Snapshot& snap) {
   const std::int64_t sec = headSec_;  // a clock that went back counts as now
   ++generation_;
   for (Owner& o : owners_) o.liveConns = 0;
-  for (const engine::ConnectionRecord& r : snap.rows) {
-    auto [it, inserted] = conns_.try_emplace(r.id);
-    Conn& c = it->second;
+  conns_.reserve(snap.rows.size());
+  std::vector<Conn*> order;
+  order.reserve(snap.rows.size());
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < snap.rows.size(); ++i) {
+    const engine::ConnectionRecord& r = snap.rows[i];
+    Conn* cp = i < order_.size() && order_[i]->id == r.id ? order_[i] : nullptr;
+    bool inserted = false;
+    if (cp == nullptr) {
+      auto [it, ins] = conns_.try_emplace(r.id);
+      cp = &it->second;
+      inserted = ins;
+      cp->id = r.id;
+    }
+    Conn& c = *cp;
+    order.push_back(cp);
+    if (c.seen != generation_) ++seen;  // a snapshot holds each id once, but be sure
     c.seen = generation_;
     if (c.ended) continue;
     if (inserted) {
@@ -264,7 +288,9 @@ void History::update(const engine::Snapshot& snap) {
     o.seenGen = generation_;
     credit(c, r, sec);
   }
-  std::erase_if(conns_, [g = generation_](const auto& kv) { return kv.second.seen != g; });
+  order_ = std::move(order);
+  // Nothing to forget when every connection followed was in this snapshot.
+  if (seen != conns_.size()) std::erase_if(conns_, [g = generation_](const auto& kv) { return kv.second.seen != g; });
 }
 
 void History::closed(const engine::ConnectionRecord& r, core::Timestamp when) {
@@ -272,6 +298,7 @@ void History::closed(const engine::ConnectionRecord& r, core::Timestamp when) {
   const std::int64_t sec = std::min(secondOf(when), headSec_);
   auto [it, inserted] = conns_.try_emplace(r.id);
   Conn& c = it->second;
+  c.id = r.id;
   if (!inserted && c.ended) return;
   if (inserted) {
     c.lastSec = std::min(secondOf(r.firstSeen), sec) - 1;

@@ -95,6 +95,7 @@ private:
     std::vector<Peer> peers;  // at most kMaxPeersPerOwner
   };
   struct Conn {
+    std::uint64_t id = 0;
     std::uint64_t sent = 0;
     std::uint64_t recv = 0;
     std::int64_t lastSec = 0;  // the second its bytes were last credited up to
@@ -113,6 +114,10 @@ private:
   static void advanceTrend(Conn& c, std::int64_t sec);
 
   std::unordered_map<std::uint64_t, Conn> conns_;
+  // The last snapshot's rows, in its order: snapshots mostly keep their order, so the row
+  // at the same place is tried before the map (nodes stay put until they are erased, and
+  // only rows missing from the update that fills this are).
+  std::vector<Conn*> order_;
   std::vector<Owner> owners_;  // slot 0 is "(other owners)"
   std::unordered_map<std::string, std::uint32_t> ownerIndex_;
   std::int64_t headSec_ = 0;  // the newest second of the owners' windows; 0 before any data
