@@ -16,7 +16,9 @@ Controller::Controller(SourceInfo source, StoreConfig store, std::string initial
 }
 
 void Controller::onEvent(engine::ConnectionEvent&& e) {
-  if (e.kind == engine::ConnectionEvent::Kind::Closed) history_->closed(e.record, e.when);
+  if (e.kind == engine::ConnectionEvent::Kind::Closed) {
+    history_->closed(e.record, e.when, e.reason == track::EndReason::ForcedEnd);
+  }
   store_.onEvent(std::move(e));
 }
 

@@ -202,7 +202,7 @@ std::uint32_t History::ownerSlot(const engine::ConnectionRecord& r, std::uint32_
     std::uint32_t victim = kNone;
     for (std::uint32_t i = 1; i < owners_.size(); ++i) {
       const Owner& o = owners_[i];
-      if (!o.used || o.liveConns != 0 || o.seenGen + 1 >= generation_ || sum(o.down) + sum(o.up) != 0) continue;
+      if (!o.used || o.liveConns + o.openAtEnd != 0 || o.seenGen + 1 >= generation_ || sum(o.down) + sum(o.up) != 0) continue;
       if (victim == kNone || o.recvTotal + o.sentTotal < owners_[victim].recvTotal + owners_[victim].sentTotal) {
         victim = i;
       }
@@ -293,7 +293,7 @@ void History::update(const engine::Snapshot& snap) {
   if (seen != conns_.size()) std::erase_if(conns_, [g = generation_](const auto& kv) { return kv.second.seen != g; });
 }
 
-void History::closed(const engine::ConnectionRecord& r, core::Timestamp when) {
+void History::closed(const engine::ConnectionRecord& r, core::Timestamp when, bool stillOpen) {
   advance(secondOf(when));
   const std::int64_t sec = std::min(secondOf(when), headSec_);
   auto [it, inserted] = conns_.try_emplace(r.id);
@@ -311,6 +311,7 @@ void History::closed(const engine::ConnectionRecord& r, core::Timestamp when) {
   c.owner = ownerSlot(r, c.owner);
   credit(c, r, sec);
   c.ended = true;
+  if (stillOpen) ++owners_[c.owner].openAtEnd;
 }
 
 std::array<float, kTrendSlots> History::trend(std::uint64_t id) const {
@@ -333,7 +334,7 @@ std::vector<OwnerRow> History::owners() const {
   std::vector<OwnerRow> out;
   for (const Owner& o : owners_) {
     if (!o.used) continue;
-    OwnerRow row{o.id, o.liveConns, sum(o.down), sum(o.up), o.recvTotal, o.sentTotal, false, {}};
+    OwnerRow row{o.id, o.liveConns + o.openAtEnd, sum(o.down), sum(o.up), o.recvTotal, o.sentTotal, false, {}};
     if (row.liveConns == 0 && row.recvTotal + row.sentTotal == 0) continue;
     const auto top = std::max_element(o.peers.begin(), o.peers.end(),
                                       [](const Peer& a, const Peer& b) { return a.bytes < b.bytes; });

@@ -47,7 +47,7 @@ std::string ownerFilter(const OwnerId& o);
 // An owner as the Activity tab shows it.
 struct OwnerRow {
   OwnerId id;
-  std::size_t liveConns = 0;
+  std::size_t liveConns = 0;  // with those still open when the run or file ended
   std::uint64_t down60 = 0;  // bytes received in the last kWindowSlots seconds
   std::uint64_t up60 = 0;
   std::uint64_t recvTotal = 0;  // since the start, ended connections included
@@ -68,8 +68,10 @@ public:
   // The snapshot's rows: byte deltas since the last sight of each connection, spread over
   // the seconds between; connections absent from it are forgotten.
   void update(const engine::Snapshot& snap);
-  // A connection's last bytes (it may never have been in a snapshot).
-  void closed(const engine::ConnectionRecord& r, core::Timestamp when);
+  // A connection's last bytes (it may never have been in a snapshot). `stillOpen`: it did
+  // not end, the run or file did (EndReason::ForcedEnd); it keeps counting as live, as
+  // the Overview shows it.
+  void closed(const engine::ConnectionRecord& r, core::Timestamp when, bool stillOpen = false);
 
   // The connection's rate per second over the last kTrendSlots seconds (bytes down + up),
   // oldest first; all zero for one not followed.
@@ -87,6 +89,7 @@ private:
     OwnerId id;
     bool used = false;
     std::size_t liveConns = 0;
+    std::size_t openAtEnd = 0;  // still open when the run or file ended
     std::uint32_t seenGen = 0;  // the last update with a live row of it
     std::array<std::uint64_t, kWindowSlots> down{};
     std::array<std::uint64_t, kWindowSlots> up{};

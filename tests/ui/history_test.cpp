@@ -133,6 +133,11 @@ TEST(UiHistory, ClosedEventsCountOnceEvenBeforeAnySnapshotSawThem) {
   EXPECT_EQ(find(owners, "short")->sentTotal, 40U);
   h.update(snapAt(kT0 + 2, {}));
   EXPECT_EQ(h.stats().connections, 0U);
+  // At the end of a file every connection still open is closed "by force": it counts on.
+  h.closed(conn(8, 10, 0, kT0 + 2, 300, "open"), at(kT0 + 3), true);
+  h.update(snapAt(kT0 + 4, {}));
+  ASSERT_NE(find(h.owners(), "open"), nullptr);
+  EXPECT_EQ(find(h.owners(), "open")->liveConns, 1U);
 }
 
 TEST(UiHistory, OwnersPastTheCapGoUnderOneEntryThenIdleOnesGiveWay) {
