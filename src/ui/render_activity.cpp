@@ -152,7 +152,7 @@ bool activityKey(UiState& s, const Key& k, const View& v, Action& a) {
   constexpr long long kFar = 1LL << 40;
   constexpr long long kPage = 10;
   const auto at = static_cast<long long>(s.activitySelected);
-  a.redraw = true;
+  a.redraw = true;  // handleKey's default too: left as it is for keys passed on
   switch (k.code) {
     case KeyCode::Up: moveTo(s, v, at - 1); return true;
     case KeyCode::Down: moveTo(s, v, at + 1); return true;
@@ -179,7 +179,7 @@ bool activityKey(UiState& s, const Key& k, const View& v, Action& a) {
       return true;
     }
     case KeyCode::Char: break;
-    default: a.redraw = false; return false;
+    default: return false;  // the common bindings (which redraw) take it
   }
   switch (k.ch) {
     case U'k': moveTo(s, v, at - 1); return true;
@@ -196,7 +196,7 @@ bool activityKey(UiState& s, const Key& k, const View& v, Action& a) {
       s.activityDescending = !s.activityDescending;
       a.rowsChanged = true;
       return true;
-    default: a.redraw = false; return false;
+    default: return false;  // the common bindings (which redraw) take it
   }
 }
 

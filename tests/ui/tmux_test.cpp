@@ -175,7 +175,7 @@ protected:
 
 TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   const std::string pcap = sampleCapture();
-  Tmux t(dir_, 140, 30);
+  Tmux t(dir_, 160, 30);  // wide enough for the Trend column beside whole names
   t.shell(rustnet("--read " + shq(pcap)) + "; echo rc=$?");
   std::string s = t.waitForText("(file, at its end)");
   ASSERT_TRUE(has(s, "(file, at its end)")) << s;
