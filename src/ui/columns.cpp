@@ -26,6 +26,7 @@ constexpr std::array<ColumnSpec, kColumnCount> kSpecs{{
     {Column::Up, "Up", 7, 7, true},
     {Column::Recv, "Recv", 5, 5, true},  // formatTotal: at most 5, as is "Recv▼"
     {Column::Sent, "Sent", 5, 5, true},
+    {Column::Trend, "Trend", 8, 8, false},  // kTrendSlots merged two by two
 }};
 
 // The local address is mostly this host's own: it gives way first (its port stays visible).
@@ -33,12 +34,13 @@ constexpr std::array<Column, 6> kShrinkOrder{Column::Local,   Column::App,   Col
                                              Column::Service, Column::State, Column::Remote};
 // On very narrow screens what a connection is matters more than its rate. The totals go
 // early (the rates say what is busy now), but after Service: every column fits in 120.
-// RTT is the least needed; Process goes early when no row on screen has one (it would
-// be a column of dashes), else at its place further on.
-constexpr std::array<Column, 12> kHideOrder{Column::Rtt,   Column::Process, Column::Service, Column::Sent,
-                                            Column::Recv,  Column::Local,   Column::Up,      Column::Process,
-                                            Column::State, Column::Proto,   Column::Down,    Column::App};
-constexpr std::size_t kProcessWhenEmpty = 1;  // the index of that early Process in kHideOrder
+// The Trend goes first of all (the rates say the same in figures), then RTT, the least
+// needed; Process goes early when no row on screen has one (it would be a column of
+// dashes), else at its place further on.
+constexpr std::array<Column, 13> kHideOrder{Column::Trend, Column::Rtt,   Column::Process, Column::Service, Column::Sent,
+                                            Column::Recv,  Column::Local, Column::Up,      Column::Process,
+                                            Column::State, Column::Proto, Column::Down,    Column::App};
+constexpr std::size_t kProcessWhenEmpty = 2;  // the index of that early Process in kHideOrder
 // Blank space is given back first, from the columns whose text is often short.
 constexpr std::array<Column, 8> kSlackOrder{Column::Process, Column::Service, Column::App,   Column::State,
                                             Column::Rtt,     Column::Proto,   Column::Remote, Column::Local};
@@ -56,6 +58,7 @@ constexpr int kAddressGrow = 41;  // "[2001:db8:1234:5678:9abc:def0:1234:5678]:4
 }  // namespace
 
 const ColumnSpec& columnSpec(Column c) { return kSpecs[columnIndex(c)]; }
+bool sortable(Column c) { return c != Column::Trend; }
 
 ColumnNeeds measureColumns(std::span<const RowRef> rows, const UiState& state) {
   ColumnNeeds n;
@@ -196,9 +199,15 @@ std::string cellText(Column c, const RowRef& row, const UiState& state, int widt
     case Column::Recv: text = formatTotal(r.received.bytes); break;
     case Column::Sent: text = formatTotal(r.sent.bytes); break;
     case Column::Rtt: text = r.handshakeRttNs > 0 ? formatRtt(r.handshakeRttNs) : std::string("-"); break;
+    case Column::Trend: break;  // drawn from the history: trendCell
     case Column::Count: break;
   }
   return right ? padLeft(text, width, ell) : padRight(text, width, ell);
+}
+
+std::string trendCell(const RowRef& row, const View& v, int width, bool unicode) {
+  if (v.history == nullptr) return std::string(static_cast<std::size_t>(std::max(0, width)), ' ');
+  return padRight(sparkline(v.history->trend(row.rec->id), width, unicode), width, glyphs(unicode).ellipsis);
 }
 
 }  // namespace rustnet::ui

@@ -19,6 +19,8 @@ struct ColumnSpec {
   bool alignRight;
 };
 const ColumnSpec& columnSpec(Column c);
+// Whether `s` sorts by the column (the Trend does not).
+bool sortable(Column c);
 
 struct PlacedColumn {
   Column column;
@@ -50,5 +52,7 @@ std::vector<PlacedColumn> layoutColumns(int width, const std::array<int, kColumn
 
 // The text of one cell, fitted to `width` and aligned.
 std::string cellText(Column c, const RowRef& row, const UiState& state, int width, bool unicode);
+// The Trend cell: the row's recent traffic as a sparkline (blank when not followed).
+std::string trendCell(const RowRef& row, const View& v, int width, bool unicode);
 
 }  // namespace rustnet::ui

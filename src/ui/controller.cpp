@@ -1,6 +1,7 @@
 #include "ui/controller.h"
 
 #include "ui/render.h"
+#include "ui/render_parts.h"
 #include "ui/view.h"
 
 namespace rustnet::ui {
@@ -14,10 +15,18 @@ Controller::Controller(SourceInfo source, StoreConfig store, std::string initial
   view_.filterNotices = filter_.notices();
 }
 
+void Controller::onEvent(engine::ConnectionEvent&& e) {
+  if (e.kind == engine::ConnectionEvent::Kind::Closed) {
+    history_->closed(e.record, e.when, e.reason == track::EndReason::ForcedEnd);
+  }
+  store_.onEvent(std::move(e));
+}
+
 void Controller::setSnapshot(std::shared_ptr<const engine::Snapshot> snap) {
   if (snap) {
     view_.header.stats = snap->stats;
     view_.header.unsupportedLink = snap->unsupportedLink;
+    history_->update(*snap);
   }
   store_.setSnapshot(std::move(snap));
 }
@@ -51,6 +60,10 @@ void Controller::rebuild() {
     sortRows(view_.rows, state_);
   }
   resolveSelection(state_, view_.rows, tableRows(lastHeight_));
+  view_.history = history_.get();
+  view_.historyStats = history_->stats();
+  view_.owners = history_->owners();
+  rankOwners(view_.owners, state_);
 }
 
 void Controller::resize(int height) {

@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "filter/filter.h"
 #include "ui/frame.h"
+#include "ui/history.h"
 #include "ui/input.h"
 #include "ui/state.h"
 #include "ui/store.h"
@@ -29,7 +30,7 @@ public:
   Controller(Controller&&) = default;
   Controller& operator=(Controller&&) = default;
 
-  void onEvent(engine::ConnectionEvent&& e) { store_.onEvent(std::move(e)); }
+  void onEvent(engine::ConnectionEvent&& e);
   void setSnapshot(std::shared_ptr<const engine::Snapshot> snap);
   // How processes are found ("sock_diag", "procfs", "ebpf", "off"), for the header.
   void setProcessMethod(std::string method) { view_.header.processMethod = std::move(method); }
@@ -52,11 +53,13 @@ public:
   [[nodiscard]] UiState& state() { return state_; }
   [[nodiscard]] const View& view() const { return view_; }
   [[nodiscard]] const ConnectionStore& store() const { return store_; }
+  [[nodiscard]] const History& history() const { return *history_; }
 
 private:
   void applyFilterText();
 
   ConnectionStore store_;
+  std::unique_ptr<History> history_ = std::make_unique<History>();  // the view points at it: moves keep it
   UiState state_;
   View view_;
   filter::Filter filter_;

@@ -290,7 +290,9 @@ Action handleKey(UiState& s, const Key& k, const View& v, int width, int height)
       a.rowsChanged = s.sortColumn == Column::Service;
       break;
     case U's': {
-      s.sortColumn = nextColumn(s.sortColumn, 1);
+      do {
+        s.sortColumn = nextColumn(s.sortColumn, 1);
+      } while (!sortable(s.sortColumn));
       // Figures read best largest first, names alphabetically.
       s.sortDescending = columnSpec(s.sortColumn).alignRight;
       a.rowsChanged = true;

@@ -171,7 +171,10 @@ void renderOverview(Frame& f, const View& v, const UiState& s, int top, int rows
       continue;
     }
     for (const PlacedColumn& c : cols) {
-      f.put(c.x, y, cellText(c.column, row, s, c.width, o.unicode), style, c.width);
+      f.put(c.x, y,
+            c.column == Column::Trend ? trendCell(row, v, c.width, o.unicode)
+                                      : cellText(c.column, row, s, c.width, o.unicode),
+            style, c.width);
     }
   }
 }

@@ -23,6 +23,11 @@ void drawLines(Frame& f, const std::vector<Line>& lines, int first, int top, int
 // Overview (render_overview.cpp): the table, and Enter opening the Details of its selection.
 void renderOverview(Frame& f, const View& v, const UiState& s, int top, int rows, const RenderOptions& o);
 bool overviewKey(UiState& s, const Key& k, const View& v, Action& a);
+// Activity (render_activity.cpp): the owners' table, its keys (selection, sort, Enter
+// filtering the Overview to the owner), and their ranking (by the Controller, per rebuild).
+void renderActivity(Frame& f, const View& v, const UiState& s, int top, int rows, const RenderOptions& o);
+bool activityKey(UiState& s, const Key& k, const View& v, Action& a);
+void rankOwners(std::vector<OwnerRow>& owners, UiState& s);
 // Details (render_details.cpp).
 std::vector<Line> detailsLines(const View& v, const UiState& s, int width, const RenderOptions& o);
 // Help (render_help.cpp).

@@ -11,6 +11,7 @@
 
 #include "engine/stats.h"
 #include "ui/frame.h"
+#include "ui/history.h"
 #include "ui/store.h"
 
 namespace rustnet::ui {
@@ -23,10 +24,14 @@ inline constexpr std::size_t kMaxTabs = 16;
 // Overview columns, in screen order; also the sort keys.
 // Down/Up are rates; Recv/Sent the bytes received and sent since the connection started
 // (what is left to read at the end of a file, where every rate is 0).
-// Rtt is the TCP handshake's round trip (0 = not measured).
-enum class Column : std::uint8_t { Proto, Local, Remote, State, Service, App, Process, Rtt, Down, Up, Recv, Sent, Count };
+// Rtt is the TCP handshake's round trip (0 = not measured); Trend the recent traffic's
+// sparkline (not a sort key).
+enum class Column : std::uint8_t { Proto, Local, Remote, State, Service, App, Process, Rtt, Down, Up, Recv, Sent, Trend, Count };
 inline constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::Count);
 inline constexpr std::size_t columnIndex(Column c) { return static_cast<std::size_t>(c); }
+
+// The Activity tab's columns, in screen order; also its sort keys.
+enum class ActivityColumn : std::uint8_t { Owner, Pid, Conns, Down60, Up60, Recv, Sent, Peer, Count };
 
 // Bounds on user width adjustments, in columns either way.
 inline constexpr int kMaxWidthDelta = 60;
@@ -56,6 +61,12 @@ struct UiState {
 
   Column focusColumn = Column::App;  // the column `<` and `>` resize
   std::array<int, kColumnCount> widthDelta{};
+
+  // The Activity tab: its sort and selection (following the owner's filter text).
+  ActivityColumn activitySort = ActivityColumn::Down60;
+  bool activityDescending = true;
+  std::size_t activitySelected = 0;
+  std::string activityFollow;
 
   bool quitPending = false;  // the first `q` was pressed
   std::string message;       // a transient line in the status bar
@@ -87,6 +98,10 @@ struct View {
   std::shared_ptr<const std::vector<ProcessGroup>> groups;  // owned here, shared by copies
   core::Timestamp now;
   std::vector<std::string> filterNotices;
+  // The Activity tab's owners (ranked), and the history the Trend column reads.
+  std::vector<OwnerRow> owners;
+  HistoryStats historyStats;
+  const History* history = nullptr;
 };
 
 struct RenderOptions {

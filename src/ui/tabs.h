@@ -71,6 +71,10 @@ inline constexpr std::array kDetailsHints{
     Hint{"q", "quit"},      Hint{"Esc", "back"}, Hint{kArrowKeys, "prev/next"}, Hint{"PgUp/PgDn", "scroll"},
     Hint{"c", "copy"},      Hint{"h", "help"},
 };
+inline constexpr std::array kActivityHints{
+    Hint{"q", "quit"}, Hint{kArrowKeys, "move"}, Hint{"Enter", "filter Overview"}, Hint{"s/S", "sort"},
+    Hint{"h", "help"}, Hint{"Tab", "tabs"},
+};
 inline constexpr std::array kHelpHints{
     Hint{"q", "quit"}, Hint{"Esc", "back"}, Hint{kArrowKeys, "scroll"}, Hint{"Tab", "tabs"},
 };
@@ -101,6 +105,12 @@ inline constexpr std::array kTabs{
                      "timing, traffic, TCP health and what deep packet inspection found. The "
                      "arrows flip to the previous or next connection of the table; PgUp and "
                      "PgDn scroll a long text; Esc goes back to the Overview."},
+    TabSpec{.name = "Activity",
+            .keys = U"3",
+            .draw = renderActivity,
+            .hints = kActivityHints,
+            .position = Position::None,
+            .onKey = activityKey},
     TabSpec{.name = "Help",
             .keys = U"h",
             .lines = helpLines,

@@ -126,6 +126,7 @@ void sortRows(std::span<RowRef> out, const UiState& state) {
         return r.handshakeRttNs;
       });
       break;
+    case Column::Trend: break;  // not a sort key
     case Column::Count: break;
   }
 }

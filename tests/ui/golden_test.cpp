@@ -95,6 +95,15 @@ std::vector<Case> cases() {
   out.push_back({"details_ascii_80x24", 80, 24, "", [](ui::Controller& c, int w, int h) {
                    press(c, KeyCode::Enter, w, h);
                  }, false});
+  // The Activity tab: owners ranked by the last minute (the sample has earlier snapshots).
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{80, 24}, {120, 40}, {200, 60}}) {
+    out.push_back({"activity_" + std::to_string(w) + "x" + std::to_string(h), w, h, "",
+                   [](ui::Controller& c, int cw, int ch) { typeKeys(c, "3", cw, ch); }});
+  }
+  out.push_back({"activity_ascii_80x24", 80, 24, "", [](ui::Controller& c, int w, int h) {
+                   typeKeys(c, "3", w, h);
+                   press(c, KeyCode::Down, w, h);
+                 }, false});
   out.push_back({"overview_nomatch_80x24", 80, 24, "nothing-matches-this prot:x", [](ui::Controller&, int, int) {}});
   out.push_back({"quit_hint_80x24", 80, 24, "", [](ui::Controller& c, int w, int h) { typeKeys(c, "q", w, h); }});
   out.push_back({"tiny_18x3", 18, 3, "", [](ui::Controller&, int, int) {}});

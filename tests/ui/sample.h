@@ -147,8 +147,23 @@ inline engine::ConnectionEvent sampleClosed() {
   return e;
 }
 
+// The same connections `secondsBefore` the sample's time, with the bytes they had then: the
+// busy ones moved unevenly (the Trend sparkline and the Activity tab's minute have a shape).
+inline std::shared_ptr<engine::Snapshot> sampleEarlierSnapshot(int secondsBefore) {
+  // Seconds of each row's rate still to come at that moment.
+  const double behind = secondsBefore >= 8 ? 2.4 : secondsBefore >= 6 ? 1.6 : secondsBefore >= 4 ? 1.2 : 0.5;
+  auto snap = sampleSnapshot();
+  snap->asOf = snap->asOf - core::Duration::seconds(secondsBefore);
+  for (auto& r : snap->rows) {
+    r.received.bytes -= static_cast<std::uint64_t>(r.rateInBps * behind);
+    r.sent.bytes -= static_cast<std::uint64_t>(r.rateOutBps * behind);
+  }
+  return snap;
+}
+
 inline ui::Controller sampleController(std::string filter = {}) {
   ui::Controller c(ui::SourceInfo{"eth0", true}, ui::StoreConfig{}, std::move(filter));
+  for (int before : {8, 6, 4, 2}) c.setSnapshot(sampleEarlierSnapshot(before));
   c.setSnapshot(sampleSnapshot());
   c.onEvent(sampleClosed());
   c.rebuild();

@@ -175,7 +175,7 @@ protected:
 
 TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   const std::string pcap = sampleCapture();
-  Tmux t(dir_, 140, 30);
+  Tmux t(dir_, 160, 30);  // wide enough for the Trend column beside whole names
   t.shell(rustnet("--read " + shq(pcap)) + "; echo rc=$?");
   std::string s = t.waitForText("(file, at its end)");
   ASSERT_TRUE(has(s, "(file, at its end)")) << s;
@@ -225,7 +225,10 @@ TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   EXPECT_TRUE(has(s, "Traffic")) << s;
   EXPECT_TRUE(has(s, "Application (DPI)")) << s;
 
-  // Tab: Help, then back round to the overview.
+  // Tab: Activity, Help, then back round to the overview.
+  t.keys("Tab");
+  s = t.waitForText("Process/Service");
+  ASSERT_TRUE(has(s, "Top peer")) << s;
   t.keys("Tab");
   s = t.waitForText("Ctrl+C");
   EXPECT_TRUE(has(s, "Keys")) << s;
@@ -308,6 +311,48 @@ TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   s = t.waitFor(exited, 20s);
   EXPECT_TRUE(has(s, "rc=0")) << s;
   EXPECT_TRUE(has(s, "--read")) << "the command line before the UI is visible again:\n" << s;
+  expectRestored(t);
+}
+
+TEST_F(UiE2e, ActivityRanksTheOwnersAndEnterFiltersTheOverview) {
+  // A file has no processes: its traffic is counted by local service. HTTP carries the
+  // most (a 3,000-byte answer), so it ranks first; Enter narrows the Overview to it.
+  PcapWriter w;
+  w.tcpConversation("10.1.0.5", 40000, "198.18.0.10", 443, clientHello("example.test"), {}, true);
+  w.tcpConversation("10.1.0.5", 40001, "198.18.0.20", 22, bytes("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+                    bytes("SSH-2.0-OpenSSH_8.4p1\r\n"), false);
+  w.tcpConversation("10.1.0.5", 40002, "198.18.0.80", 80, bytes("GET / HTTP/1.1\r\nHost: web.example\r\n\r\n"),
+                    bytes("HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n" + std::string(3000, 'x')), true);
+  const std::string pcap = (dir_ / "activity.pcap").string();
+  ASSERT_TRUE(w.save(pcap));
+  Tmux t(dir_, 120, 24);
+  t.shell(rustnet("--read " + shq(pcap)) + "; echo rc=$?");
+  std::string s = t.waitForText("(file, at its end)");
+  ASSERT_TRUE(has(s, "(file, at its end)")) << s;
+  t.keys("3");
+  s = t.waitForText("Process/Service");
+  ASSERT_TRUE(has(s, "Down 60s")) << s;
+  // Ranked by the minute's bytes down: http first, its peer beside it.
+  std::istringstream in(s);
+  std::string line;
+  std::vector<std::string> owners;
+  while (std::getline(in, line)) {
+    if (line.rfind("service ", 0) == 0) owners.push_back(line);
+  }
+  ASSERT_EQ(owners.size(), 3u) << s;
+  EXPECT_EQ(owners[0].rfind("service http ", 0), 0u) << s;
+  EXPECT_TRUE(has(owners[0], "198.18.0.80")) << s;
+  EXPECT_TRUE(has(s, "service https")) << s;
+  EXPECT_TRUE(has(s, "service ssh")) << s;
+  EXPECT_TRUE(has(s, "Enter filter Overview")) << s;
+  t.keys("Enter");
+  s = t.waitForGone("198.18.0.20:22");
+  EXPECT_TRUE(has(s, "198.18.0.80:80")) << s;
+  EXPECT_FALSE(has(s, "198.18.0.10:443")) << s;
+  EXPECT_TRUE(has(s, "service:/^http$/")) << s;
+  t.keys("q");
+  t.keys("q");
+  EXPECT_TRUE(has(t.waitFor(exited, 20s), "rc=0"));
   expectRestored(t);
 }
 

@@ -140,12 +140,13 @@ TEST(UiColumns, FillTheWidthAndHideInOrder) {
   EXPECT_TRUE(shows(at80, Column::Process));
   EXPECT_TRUE(shows(at80, Column::Down));
   EXPECT_FALSE(shows(at80, Column::Recv));
-  // Every column fits in 126; below that RTT goes first, then (every column else fits in
-  // 120) Service, then the totals, which always show or hide together.
-  EXPECT_EQ(ui::layoutColumns(126, none).size(), ui::kColumnCount);
-  EXPECT_EQ(ui::layoutColumns(125, none).size(), ui::kColumnCount - 1);
+  // Every column fits in 135; below that the Trend goes first, then RTT (126), then (every
+  // other column fits in 120) Service, then the totals, which always show or hide together.
+  EXPECT_EQ(ui::layoutColumns(135, none).size(), ui::kColumnCount);
+  EXPECT_FALSE(shows(ui::layoutColumns(134, none), Column::Trend));
+  EXPECT_EQ(ui::layoutColumns(126, none).size(), ui::kColumnCount - 1);
   EXPECT_FALSE(shows(ui::layoutColumns(125, none), Column::Rtt));
-  EXPECT_EQ(ui::layoutColumns(120, none).size(), ui::kColumnCount - 1);
+  EXPECT_EQ(ui::layoutColumns(120, none).size(), ui::kColumnCount - 2);
   const auto at119 = ui::layoutColumns(119, none);
   EXPECT_FALSE(shows(at119, Column::Service));
   EXPECT_TRUE(shows(at119, Column::Recv));
@@ -351,6 +352,8 @@ TEST(UiController, TabsEnterEscAndHelp) {
   press(c, KeyCode::Tab);
   EXPECT_EQ(c.state().tab, kDetails);
   press(c, KeyCode::Tab);
+  EXPECT_EQ(c.state().tab, ui::tabIndex("Activity"));
+  press(c, KeyCode::Tab);
   EXPECT_EQ(c.state().tab, kHelp);
   press(c, KeyCode::Tab);
   EXPECT_EQ(c.state().tab, kOverview);
@@ -468,12 +471,12 @@ TEST(UiTabs, EveryEntryIsReachableAndDrawsItsOwnScreen) {
 
 TEST(UiTabs, OverlayGoesBackWhereItWasOpened) {
   ui::Controller c = sampleController();
-  typeKeys(c, "2");
-  press(c, KeyCode::Tab);  // cycled onto Help, over Details
+  typeKeys(c, "3");
+  press(c, KeyCode::Tab);  // cycled onto Help, over Activity
   EXPECT_EQ(c.state().tab, kHelp);
   press(c, KeyCode::Escape);
-  EXPECT_EQ(c.state().tab, kDetails);
-  typeKeys(c, "hh");
+  EXPECT_EQ(c.state().tab, ui::tabIndex("Activity"));
+  typeKeys(c, "2hh");
   EXPECT_EQ(c.state().tab, kDetails);
   press(c, KeyCode::Escape);  // from any other tab, Esc goes to the first
   EXPECT_EQ(c.state().tab, kOverview);
