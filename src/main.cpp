@@ -146,6 +146,7 @@ constexpr const char* kHelpFooter =
 Keys (the Help tab, h, lists every key and the filter syntax):
   q          quit (press twice)       Enter      details of the selection
   1  2  h    Overview, Details, Help  Esc        back, or clear the filter
+  4  5      Graph (traffic over time), Host (listening sockets)
   Tab S-Tab  next / previous tab      /          filter as you type
   Up Dn j k  move the selection       c          copy the remote address
   PgUp PgDn  move by 10               s  S       sort by next column / reverse

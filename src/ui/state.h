@@ -3,12 +3,15 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/stats.h"
+#include "process/host_sockets.h"
 #include "ui/frame.h"
+#include "ui/series.h"
 #include "ui/store.h"
 
 namespace rustnet::ui {
@@ -79,6 +82,11 @@ struct View {
   std::size_t totalRows = 0;  // before filtering
   core::Timestamp now;
   std::vector<std::string> filterNotices;
+  GraphData graph;  // the Graph tab's series and panels
+  // The Host tab: this host's listening and bound sockets (null until listed), and for each
+  // the rows whose local endpoint it is.
+  std::shared_ptr<const process::HostSockets> host;
+  std::vector<std::uint32_t> hostConnections;
 };
 
 struct RenderOptions {

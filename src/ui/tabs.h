@@ -65,6 +65,12 @@ inline constexpr std::array kDetailsHints{
     Hint{"q", "quit"},      Hint{"Esc", "back"}, Hint{kArrowKeys, "prev/next"}, Hint{"PgUp/PgDn", "scroll"},
     Hint{"c", "copy"},      Hint{"h", "help"},
 };
+inline constexpr std::array kGraphHints{
+    Hint{"q", "quit"}, Hint{"Tab", "tabs"}, Hint{"h", "help"},
+};
+inline constexpr std::array kHostHints{
+    Hint{"q", "quit"}, Hint{kArrowKeys, "scroll"}, Hint{"Tab", "tabs"}, Hint{"h", "help"},
+};
 inline constexpr std::array kHelpHints{
     Hint{"q", "quit"}, Hint{"Esc", "back"}, Hint{kArrowKeys, "scroll"}, Hint{"Tab", "tabs"},
 };
@@ -83,6 +89,14 @@ inline constexpr std::array kTabs{
             .hints = kDetailsHints,
             .pageKeys = Moves::Text,  // the arrows flip through connections
             .aboutSelection = true},
+    TabSpec{.name = "Graph", .keys = U"4", .draw = renderGraph, .hints = kGraphHints, .position = Position::None},
+    TabSpec{.name = "Host",
+            .keys = U"5",
+            .lines = hostLines,
+            .hints = kHostHints,
+            .lineKeys = Moves::Text,
+            .pageKeys = Moves::Text,
+            .position = Position::None},
     TabSpec{.name = "Help",
             .keys = U"h",
             .lines = helpLines,

@@ -5,12 +5,14 @@
 // (e.g. `UPDATE_GOLDEN=1 ctest -R UiGolden`), then review `git diff tests/golden`.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
 
+#include "process/host_sockets.h"
 #include "ui/sample.h"
 
 namespace rustnet::test {
@@ -37,6 +39,70 @@ void typeKeys(ui::Controller& c, std::string_view keys, int w, int h) {
 }
 
 void press(ui::Controller& c, KeyCode k, int w, int h) { c.key(Key::of(k), w, h); }
+
+// The sample with six minutes of traffic before it: received in slow waves, sent in
+// bursts, the run's totals growing towards the sample's own (what the Graph tab charts).
+ui::Controller graphController() {
+  ui::Controller c(ui::SourceInfo{"eth0", true}, ui::StoreConfig{}, {});
+  constexpr int kSeconds = 360;
+  auto share = [](int i, bool sent) {  // the part of the final totals reached at second i
+    double done = 0;
+    double all = 0;
+    for (int k = 0; k <= kSeconds; ++k) {
+      const double w = sent ? ((k / 45) % 2 == 0 ? 3.0 : 0.5) : 1.2 + std::sin(k / 25.0);
+      all += w;
+      if (k <= i) done += w;
+    }
+    return done / all;
+  };
+  for (int i = 0; i < kSeconds; ++i) {
+    auto snap = sampleSnapshot();
+    snap->asOf = core::Timestamp::fromNanos((kSampleNow - kSeconds + i) * 1'000'000'000);
+    for (auto& r : snap->rows) {
+      r.received.bytes = static_cast<std::uint64_t>(static_cast<double>(r.received.bytes) * share(i, false));
+      r.sent.bytes = static_cast<std::uint64_t>(static_cast<double>(r.sent.bytes) * share(i, true));
+    }
+    c.setSnapshot(std::move(snap));
+  }
+  auto last = sampleSnapshot();
+  last->stats.tracker.retransmissions = 42;
+  last->stats.capture.kernelDropped = 7;
+  last->stats.dpi.capsHit[static_cast<std::size_t>(dpi::Cap::TlsHandshakeBytes)] = 3;
+  c.setSnapshot(std::move(last));
+  c.onEvent(sampleClosed());
+  c.rebuild();
+  return c;
+}
+
+// A fixed list of this host's sockets (the live one would differ on every machine).
+std::shared_ptr<const process::HostSockets> sampleHost() {
+  auto h = std::make_shared<process::HostSockets>();
+  h->ok = true;
+  h->method = process::Method::SockDiag;
+  auto add = [&](std::uint8_t proto, core::Endpoint local, std::int32_t pid, std::string name, std::string user,
+                 std::uint32_t uid, bool dual = false, std::uint32_t owners = 1) {
+    process::HostSocket s;
+    s.proto = proto;
+    s.local = local;
+    s.pid = pid;
+    s.process = std::move(name);
+    s.user = std::move(user);
+    s.uid = uid;
+    s.dualStack = dual;
+    s.owners = owners;
+    h->sockets.push_back(std::move(s));
+  };
+  namespace proto = core::proto;
+  add(proto::kTcp, ep("0.0.0.0", 22), 812, "sshd", "root", 0);
+  add(proto::kTcp, ep("::", 443), 900, "nginx", "www-data", 33, true);
+  add(proto::kTcp, ep("127.0.0.1", 631), 1501, "cupsd", "root", 0);
+  add(proto::kTcp, ep("::1", 5432), 0, "", "postgres", 119, false, 0);
+  add(proto::kUdp, ep("127.0.0.53", 53), 611, "systemd-resolve", "systemd-resolve", 991);
+  add(proto::kUdp, ep("0.0.0.0", 5353), 0, "", "", 4242, false, 2);
+  add(proto::kUdp, ep("2001:db8::10", 53001), 611, "systemd-resolve", "systemd-resolve", 991);
+  h->leftOut = 3;
+  return h;
+}
 
 std::vector<Case> cases() {
   std::vector<Case> out;
@@ -98,6 +164,35 @@ std::vector<Case> cases() {
   out.push_back({"overview_nomatch_80x24", 80, 24, "nothing-matches-this prot:x", [](ui::Controller&, int, int) {}});
   out.push_back({"quit_hint_80x24", 80, 24, "", [](ui::Controller& c, int w, int h) { typeKeys(c, "q", w, h); }});
   out.push_back({"tiny_18x3", 18, 3, "", [](ui::Controller&, int, int) {}});
+  // The Graph and Host tabs.
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{80, 24}, {120, 40}, {200, 60}}) {
+    const std::string size = std::to_string(w) + "x" + std::to_string(h);
+    out.push_back({"graph_" + size, w, h, "", [](ui::Controller& c, int cw, int ch) {
+                     c = graphController();
+                     c.resize(ch);
+                     typeKeys(c, "4", cw, ch);
+                   }});
+    out.push_back({"host_" + size, w, h, "", [](ui::Controller& c, int cw, int ch) {
+                     c.setHostSockets(sampleHost());
+                     typeKeys(c, "5", cw, ch);
+                   }});
+  }
+  out.push_back({"graph_ascii_80x24", 80, 24, "", [](ui::Controller& c, int w, int h) {
+                   c = graphController();
+                   c.resize(h);
+                   typeKeys(c, "4", w, h);
+                 }, false});
+  out.push_back({"host_ascii_80x24", 80, 24, "", [](ui::Controller& c, int w, int h) {
+                   c.setHostSockets(sampleHost());
+                   typeKeys(c, "5", w, h);
+                 }, false});
+  // Before the first listing, and when it failed.
+  out.push_back({"host_failed_80x24", 80, 24, "", [](ui::Controller& c, int w, int h) {
+                   auto failed = std::make_shared<process::HostSockets>();
+                   failed->error = "sock_diag: Operation not permitted; /proc/net/tcp: No such file or directory";
+                   c.setHostSockets(failed);
+                   typeKeys(c, "5", w, h);
+                 }});
   return out;
 }
 
