@@ -29,12 +29,14 @@ void Controller::setSnapshot(std::shared_ptr<const engine::Snapshot> snap) {
     // plus what the ended ones carried.
     std::uint64_t in = endedIn_;
     std::uint64_t out = endedOut_;
+    core::Timestamp first = store_.snapshot()->asOf;  // the first packet's time, for the first point
     for (const RowRef& r : store_.rows()) {
+      if (r.rec->firstSeen.ns > 0) first = std::min(first, r.rec->firstSeen);
       if (r.end != nullptr) continue;
       in += r.rec->received.bytes;
       out += r.rec->sent.bytes;
     }
-    view_.graph.series.observe(store_.snapshot()->asOf, in, out);
+    view_.graph.series.observe(store_.snapshot()->asOf, in, out, first);
   }
 }
 

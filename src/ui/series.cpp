@@ -37,24 +37,31 @@ void TrafficSeries::push(std::int64_t second, double in, double out) {
   count_ = std::min(count_ + 1, kCapacity);
 }
 
-void TrafficSeries::observe(core::Timestamp t, std::uint64_t totalIn, std::uint64_t totalOut) {
+void TrafficSeries::observe(core::Timestamp t, std::uint64_t totalIn, std::uint64_t totalOut, core::Timestamp since) {
   const std::int64_t sec = floorSeconds(t);
   const double dIn = totalIn >= lastIn_ ? static_cast<double>(totalIn - lastIn_) : 0.0;
   const double dOut = totalOut >= lastOut_ ? static_cast<double>(totalOut - lastOut_) : 0.0;
   lastIn_ = totalIn;
   lastOut_ = totalOut;
+  std::int64_t from = sec;  // the last second already accounted for
   if (count_ == 0) {
-    push(sec, dIn, dOut);
-    return;
-  }
-  TrafficPoint& last = ring_[(head_ + kCapacity - 1) % kCapacity];
-  if (sec <= last.second) {
-    last.in += dIn;
-    last.out += dOut;
-    return;
+    const std::int64_t start = since.isZero() ? sec : std::min(sec, floorSeconds(since));
+    if (start == sec) {
+      push(sec, dIn, dOut);
+      return;
+    }
+    from = start - 1;
+  } else {
+    TrafficPoint& last = ring_[(head_ + kCapacity - 1) % kCapacity];
+    if (sec <= last.second) {
+      last.in += dIn;
+      last.out += dOut;
+      return;
+    }
+    from = last.second;
   }
   // Every second since the last point gets its share, so the ring holds consecutive seconds.
-  const std::int64_t gap = sec - last.second;
+  const std::int64_t gap = sec - from;
   const std::int64_t kept = std::min<std::int64_t>(gap, static_cast<std::int64_t>(kCapacity));
   const double share = 1.0 / static_cast<double>(gap);
   for (std::int64_t s = sec - kept + 1; s <= sec; ++s) push(s, dIn * share, dOut * share);

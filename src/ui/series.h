@@ -26,9 +26,10 @@ public:
 
   // The run's byte totals as of `t`. What they grew by since the last call is spread evenly
   // over the seconds since then (a 2 s refresh gives two points); the first call counts
-  // from zero. A total that went down starts over from it; a time that went back adds to
-  // the newest point.
-  void observe(core::Timestamp t, std::uint64_t totalIn, std::uint64_t totalOut);
+  // from zero, spread from `since` (the first packet's time: a file read at once is not one
+  // spike) when it is earlier. A total that went down starts over from it; a time that went
+  // back adds to the newest point.
+  void observe(core::Timestamp t, std::uint64_t totalIn, std::uint64_t totalOut, core::Timestamp since = {});
 
   [[nodiscard]] std::size_t size() const { return count_; }
   [[nodiscard]] bool empty() const { return count_ == 0; }
