@@ -200,7 +200,13 @@ TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   EXPECT_TRUE(has(s, "Traffic")) << s;
   EXPECT_TRUE(has(s, "Application (DPI)")) << s;
 
-  // Tab: Help, then back round to the overview.
+  // Tab: the Graph, the Host, Help, then back round to the overview.
+  t.keys("Tab");
+  s = t.waitForText("Received");
+  EXPECT_TRUE(has(s, "Health")) << s;
+  t.keys("Tab");
+  s = t.waitForText("TCP listening");
+  EXPECT_TRUE(has(s, "Proto Local")) << s;
   t.keys("Tab");
   s = t.waitForText("Ctrl+C");
   EXPECT_TRUE(has(s, "Keys")) << s;
