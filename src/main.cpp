@@ -146,9 +146,10 @@ constexpr const char* kHelpFooter =
 
 Keys (the Help tab, h, lists every key and the filter syntax):
   q          quit (press twice)       Enter      details of the selection
-  1  2  h    Overview, Details, Help  Esc        back, or clear the filter
+  1 2 3 4 5  Overview, Details, Activity, Graph, Host; h Help
   Tab S-Tab  next / previous tab      /          filter as you type
-  ]  [       next / previous tab      mouse      click, double-click, wheel
+  ]  [       next / previous tab      Esc        back, or clear the filter
+  mouse      click: select or open a tab; double-click: details; wheel: move
   Up Dn j k  move the selection       c          copy the remote address
   PgUp PgDn  move by 10               s  S       sort by next column / reverse
   g  G       first / last connection  p          service names or port numbers

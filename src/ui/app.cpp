@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "process/host_sockets.h"
 #include "ui/clipboard.h"
 #include "ui/controller.h"
 #include "ui/terminal.h"
@@ -35,6 +36,9 @@ public:
     // takes every event.
     pump_.add(sink_);
     pump_.snapshotEvery(std::chrono::milliseconds(cfg_.refreshMs));
+    // The Host tab's sockets, listed on the watcher's own thread (files included: they are
+    // this host's, whatever is being read).
+    host_.start();
     bool dirty = true;
     ctl_.rebuild();
     while (!stop_.load(std::memory_order_relaxed)) {
@@ -43,6 +47,10 @@ public:
       const auto now = Clock::now();
       dirty = sink_.takeChanged() || dirty;
       dirty = expireMessage(now) || dirty;
+      if (auto h = host_.snapshot(); h != ctl_.view().host) {
+        ctl_.setHostSockets(std::move(h));
+        dirty = true;
+      }
       if (dirty) {
         term_.draw(ctl_.render(term_.width(), term_.height(), RenderOptions{term_.unicode()}));
         dirty = false;
@@ -91,6 +99,7 @@ private:
   }
 
   output::PumpResult finish() {
+    host_.stop();
     term_.restore();
     // Whatever the workers still hold becomes events (the run ends as at end of file);
     // the sink is still alive while they go out.
@@ -103,6 +112,7 @@ private:
   Controller ctl_;
   UiSink sink_;
   Terminal term_;
+  process::HostWatcher host_;
   std::string lastMessage_;
   Clock::time_point messageAt_;
 };

@@ -34,6 +34,9 @@ public:
   void setSnapshot(std::shared_ptr<const engine::Snapshot> snap);
   // How processes are found ("sock_diag", "procfs", "ebpf", "off"), for the header.
   void setProcessMethod(std::string method) { view_.header.processMethod = std::move(method); }
+  // This host's listening and bound sockets, for the Host tab (process::HostWatcher, or a
+  // fixed list in tests), counted against the rows now and at each rebuild().
+  void setHostSockets(std::shared_ptr<const process::HostSockets> host);
   // The source has ended (end of file, or capture stopped); `error` says why if it failed.
   void setSourceDone(const std::optional<std::string>& error);
 
@@ -57,6 +60,9 @@ public:
 
 private:
   void applyFilterText();
+  void countEnded(const engine::ConnectionRecord& r);
+  void buildGraphPanels(const std::vector<RowRef>& all);
+  void countHostConnections(const std::vector<RowRef>& all);
 
   ConnectionStore store_;
   std::unique_ptr<History> history_ = std::make_unique<History>();  // the view points at it: moves keep it
@@ -65,6 +71,10 @@ private:
   filter::Filter filter_;
   std::string appliedFilter_;
   int lastHeight_ = 24;
+  // Bytes of the connections that have ended: with the open rows' counts, the run's totals
+  // the Graph's series is fed from.
+  std::uint64_t endedIn_ = 0;
+  std::uint64_t endedOut_ = 0;
 };
 
 }  // namespace rustnet::ui

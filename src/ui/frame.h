@@ -28,6 +28,8 @@ enum class Style : std::uint8_t {
   Label,         // "Remote:" in Details and Help
   Section,       // a heading in Details and Help
   FilterInput,
+  ChartIn,       // the Graph tab's received traffic
+  ChartOut,      // and its sent traffic
   Count,         // keep last
 };
 

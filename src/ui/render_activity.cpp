@@ -173,7 +173,10 @@ bool activityKey(UiState& s, const Key& k, const View& v, Action& a) {
       s.tab = 0;  // the filter is about the Overview's table
       s.selectedIndex = 0;
       s.scroll = 0;
-      s.message = fmt::format("Filter: {} ({})", f, ownerLabel(o.id));
+      // An owner whose connections have all ended is found in the ended list.
+      s.showEnded = o.liveConns == 0;
+      s.message = fmt::format("Filter: {} ({}){}", f, ownerLabel(o.id),
+                              s.showEnded ? ", ended connections (t: live ones)" : "");
       s.messageStyle = Style::Message;
       a.rowsChanged = true;
       return true;

@@ -30,6 +30,10 @@ bool activityKey(UiState& s, const Key& k, const View& v, Action& a);
 void rankOwners(std::vector<OwnerRow>& owners, UiState& s);
 // Details (render_details.cpp).
 std::vector<Line> detailsLines(const View& v, const UiState& s, int width, const RenderOptions& o);
+// Graph (render_graph.cpp): traffic over time, health, applications, TCP states.
+void renderGraph(Frame& f, const View& v, const UiState& s, int top, int rows, const RenderOptions& o);
+// Host (render_host.cpp): this host's listening and bound sockets.
+std::vector<Line> hostLines(const View& v, const UiState& s, int width, const RenderOptions& o);
 // Help (render_help.cpp).
 std::vector<Line> helpLines(const View& v, const UiState& s, int width, const RenderOptions& o);
 

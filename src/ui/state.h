@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "engine/stats.h"
+#include "process/host_sockets.h"
 #include "ui/frame.h"
 #include "ui/history.h"
+#include "ui/series.h"
 #include "ui/store.h"
 
 namespace rustnet::ui {
@@ -102,6 +104,11 @@ struct View {
   std::vector<OwnerRow> owners;
   HistoryStats historyStats;
   const History* history = nullptr;
+  GraphData graph;  // the Graph tab's series and panels
+  // The Host tab: this host's listening and bound sockets (null until listed), and for each
+  // the rows whose local endpoint it is.
+  std::shared_ptr<const process::HostSockets> host;
+  std::vector<std::uint32_t> hostConnections;
 };
 
 struct RenderOptions {

@@ -75,6 +75,12 @@ inline constexpr std::array kActivityHints{
     Hint{"q", "quit"}, Hint{kArrowKeys, "move"}, Hint{"Enter", "filter Overview"}, Hint{"s/S", "sort"},
     Hint{"h", "help"}, Hint{"Tab", "tabs"},
 };
+inline constexpr std::array kGraphHints{
+    Hint{"q", "quit"}, Hint{"Tab", "tabs"}, Hint{"h", "help"},
+};
+inline constexpr std::array kHostHints{
+    Hint{"q", "quit"}, Hint{kArrowKeys, "scroll"}, Hint{"Tab", "tabs"}, Hint{"h", "help"},
+};
 inline constexpr std::array kHelpHints{
     Hint{"q", "quit"}, Hint{"Esc", "back"}, Hint{kArrowKeys, "scroll"}, Hint{"Tab", "tabs"},
 };
@@ -110,7 +116,30 @@ inline constexpr std::array kTabs{
             .draw = renderActivity,
             .hints = kActivityHints,
             .position = Position::None,
-            .onKey = activityKey},
+            .onKey = activityKey,
+            .about = "Who is talking: processes (or, for rows with no known process, local "
+                     "services) ranked by their traffic over the last 60 seconds, with totals "
+                     "since the start, open connections and the busiest peer. s and S change "
+                     "the ranking; Enter shows the selected one's connections in the Overview."},
+    TabSpec{.name = "Graph",
+            .keys = U"4",
+            .draw = renderGraph,
+            .hints = kGraphHints,
+            .position = Position::None,
+            .about = "Traffic received and sent over the last minutes (the file's own time when "
+                     "reading a capture), the application protocols by bytes, TCP states, and "
+                     "the run's health: retransmissions, drops, DPI caps hit and evictions."},
+    TabSpec{.name = "Host",
+            .keys = U"5",
+            .lines = hostLines,
+            .hints = kHostHints,
+            .lineKeys = Moves::Text,
+            .pageKeys = Moves::Text,
+            .position = Position::None,
+            .about = "This host's listening TCP sockets and bound UDP sockets, with the process "
+                     "that holds each and how many connections of the table use it, listed "
+                     "every 2 seconds whether or not they carry traffic (also while reading a "
+                     "file: they are this machine's). The arrows scroll."},
     TabSpec{.name = "Help",
             .keys = U"h",
             .lines = helpLines,

@@ -124,6 +124,8 @@ Look lookOf(Style s, bool color) {
     case Style::Label: return color ? Look{A_NORMAL, kLabel} : Look{};
     case Style::Section: return color ? Look{A_BOLD, kSection} : Look{A_BOLD | A_UNDERLINE, 0};
     case Style::FilterInput: return color ? Look{A_BOLD, kInput} : Look{A_BOLD, 0};
+    case Style::ChartIn: return color ? Look{A_NORMAL, kMessage} : Look{A_BOLD, 0};
+    case Style::ChartOut: return color ? Look{A_NORMAL, kLabel} : Look{};
     case Style::Count: break;
   }
   return {};

@@ -79,7 +79,7 @@ TEST_F(Cli, HelpReadsLikeAManPage) {
       {"Terminal UI:", {"-r, --refresh-interval MS", "--no-color", "--no-mouse"}},
       {"Other:", {"-h, --help", "-V, --version"}},
       {"Examples:", {"rustnet --read"}},
-      {"Keys", {"quit", "Overview, Details, Help", "filter as you type"}},
+      {"Keys", {"quit", "Overview, Details, Activity, Graph, Host", "filter as you type"}},
   };
   std::size_t previous = 0;
   for (std::size_t g = 0; g < groups.size(); ++g) {

@@ -1,7 +1,12 @@
 // The terminal UI end to end: rustnet runs in a tmux pane (a private tmux server per test),
 // keys are sent with send-keys and the screen is read with capture-pane. Captures are built
 // by the test itself (pcap_writer.h); the live part captures loopback and needs root.
+#include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -225,10 +230,16 @@ TEST_F(UiE2e, BrowseACaptureWithEveryKey) {
   EXPECT_TRUE(has(s, "Traffic")) << s;
   EXPECT_TRUE(has(s, "Application (DPI)")) << s;
 
-  // Tab: Activity, Help, then back round to the overview.
+  // Tab: Activity, the Graph, the Host, Help, then back round to the overview.
   t.keys("Tab");
   s = t.waitForText("Process/Service");
   ASSERT_TRUE(has(s, "Top peer")) << s;
+  t.keys("Tab");
+  s = t.waitForText("Received");
+  EXPECT_TRUE(has(s, "Health")) << s;
+  t.keys("Tab");
+  s = t.waitForText("TCP listening");
+  EXPECT_TRUE(has(s, "Proto Local")) << s;
   t.keys("Tab");
   s = t.waitForText("Ctrl+C");
   EXPECT_TRUE(has(s, "Keys")) << s;
@@ -521,15 +532,15 @@ TEST_F(UiE2e, MouseClicksSelectRowsAndOpenTabs) {
   std::string s = t.waitForText("(file, at its end)");
   ASSERT_TRUE(has(s, "(file, at its end)")) << s;
   EXPECT_EQ(t.format("#{mouse_sgr_flag}"), "1") << "mouse reports were not asked for";
-  // The third row's remote address, then a click on it and Enter: its details.
-  constexpr int kThirdRow = 5;  // header, tabs, column titles, two rows
-  std::istringstream words(lineOf(s, kThirdRow));
+  // The second row's remote address, then a click on it and Enter: its details.
+  constexpr int kSecondRow = 4;  // header, tabs, column titles, one row (two of the four have ended)
+  std::istringstream words(lineOf(s, kSecondRow));
   std::string proto;
   std::string local;
   std::string remote;
   words >> proto >> local >> remote;
-  ASSERT_TRUE(has(remote, "198.18.0.")) << lineOf(s, kThirdRow);
-  t.type(sgrPress(20, kThirdRow));
+  ASSERT_TRUE(has(remote, "198.18.0.")) << lineOf(s, kSecondRow);
+  t.type(sgrPress(20, kSecondRow));
   t.keys("Enter");
   s = t.waitForText("Connection #");
   ASSERT_TRUE(has(s, "Connection #")) << s;
@@ -538,9 +549,9 @@ TEST_F(UiE2e, MouseClicksSelectRowsAndOpenTabs) {
   t.type(sgrPress(3, 1));
   s = t.waitForText("Proto");
   ASSERT_TRUE(has(s, "Proto")) << s;
-  std::istringstream first(lineOf(s, kThirdRow - 2));
+  std::istringstream first(lineOf(s, kSecondRow - 2));
   first >> proto >> local >> remote;
-  t.type(sgrPress(20, kThirdRow - 2) + sgrPress(20, kThirdRow - 2));
+  t.type(sgrPress(20, kSecondRow - 2) + sgrPress(20, kSecondRow - 2));
   s = t.waitForText("Connection #");
   ASSERT_TRUE(has(s, "Connection #")) << s;
   EXPECT_TRUE(has(s, remote)) << remote << "\n" << s;
@@ -611,6 +622,100 @@ TEST_F(UiE2e, LiveLoopbackTraffic) {
   }
   EXPECT_EQ(news, 1);
   EXPECT_EQ(named, 1);
+}
+
+// A network namespace of the test's own (lo, and a veth pair inside it with 198.18.7.1/24), removed
+// with everything in it when the object goes.
+class OwnNetns {
+public:
+  OwnNetns() : name_("rn-ui-" + std::to_string(::getpid())) {
+    const auto r = runCommand("( set -e; ip netns add " + name_ + "; ip -n " + name_ + " link set lo up; ip -n " +
+                              name_ + " link add rn0 type veth peer name rn1; ip -n " + name_ + " addr add " +
+                              kAddr + "/24 dev rn0; ip -n " + name_ + " link set rn1 up; ip -n " + name_ +
+                              " link set rn0 up ) 2>&1");
+    if (r.status != 0) reason_ = "could not create a namespace: " + r.out;
+  }
+  ~OwnNetns() {
+    runCommand("ip netns pids " + name_ + " 2>/dev/null | xargs -r kill -KILL 2>/dev/null");
+    runCommand("ip netns del " + name_ + " 2>/dev/null");
+  }
+  OwnNetns(const OwnNetns&) = delete;
+  OwnNetns& operator=(const OwnNetns&) = delete;
+
+  [[nodiscard]] const std::string& reason() const { return reason_; }
+  [[nodiscard]] std::string exec(const std::string& cmd) const { return "ip netns exec " + name_ + " " + cmd; }
+  // A TCP listener on kAddr, opened by this process from a thread that enters the namespace
+  // (the namespace is per thread: the rest of the test stays where it was). Returns its fd
+  // and port; fd -1 on failure.
+  [[nodiscard]] std::pair<int, std::uint16_t> listen() const {
+    std::pair<int, std::uint16_t> out{-1, 0};
+    std::thread([&] {
+      const int ns = ::open(("/run/netns/" + name_).c_str(), O_RDONLY | O_CLOEXEC);
+      if (ns < 0 || ::setns(ns, CLONE_NEWNET) != 0) return;
+      ::close(ns);
+      const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      ::inet_pton(AF_INET, kAddr, &a.sin_addr);
+      socklen_t len = sizeof a;
+      if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 4) != 0 ||
+          ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+        if (fd >= 0) ::close(fd);
+        return;
+      }
+      out = {fd, ntohs(a.sin_port)};
+    }).join();
+    return out;
+  }
+  static constexpr const char* kAddr = "198.18.7.1";
+
+private:
+  std::string name_;
+  std::string reason_;
+};
+
+TEST_F(UiE2e, GraphChartsAFileAndHostListsAListenerInItsNamespace) {
+  if (::geteuid() != 0) GTEST_SKIP() << "network namespaces need root";
+  if (runCommand("command -v ip >/dev/null 2>&1").status != 0) GTEST_SKIP() << "needs iproute2 (ip)";
+  const std::string pcap = sampleCapture();
+  OwnNetns ns;
+  ASSERT_TRUE(ns.reason().empty()) << ns.reason();
+  const auto [fd, port] = ns.listen();
+  ASSERT_GE(fd, 0) << "could not listen in the namespace";
+  Tmux t(dir_, 120, 32);
+  // rustnet reads a file, and lists the sockets of the namespace it runs in: no traffic of
+  // the listener's is in the file.
+  t.shell(ns.exec(rustnet("--read " + shq(pcap))) + "; echo rc=$?");
+  std::string s = t.waitForText("(file, at its end)");
+  ASSERT_TRUE(has(s, "(file, at its end)")) << s;
+
+  t.keys("4");
+  s = t.waitForText("Received");
+  for (const char* part : {"\u2193 Received", "\u2191 Sent", "now", "Health", "retransmissions", "Applications",
+                           "TCP states"}) {
+    EXPECT_TRUE(has(s, part)) << part << "\n" << s;
+  }
+  // The file's bytes are charted: some braille dots, and a non-zero peak.
+  EXPECT_TRUE(has(s, "\xe2\xa2") || has(s, "\xe2\xa3") || has(s, "\xe2\xa1")) << s;
+  EXPECT_FALSE(has(s, "peak 0B/s")) << s;
+
+  t.keys("5");
+  const std::string listener = std::string(OwnNetns::kAddr) + ":" + std::to_string(port);
+  s = t.waitForText(listener);
+  ASSERT_TRUE(has(s, listener)) << s;
+  std::istringstream lines(s);
+  std::string line;
+  while (std::getline(lines, line) && !has(line, listener)) {
+  }
+  EXPECT_TRUE(has(line, "TCP")) << line;
+  EXPECT_TRUE(has(line, "ui_tmux_tests")) << line;
+  EXPECT_TRUE(has(line, " " + std::to_string(::getpid()) + " ")) << line;
+  EXPECT_TRUE(has(s, "TCP listening")) << s;
+  t.keys("q");
+  t.keys("q");
+  EXPECT_TRUE(has(t.waitFor(exited, 20s), "rc=0"));
+  expectRestored(t);
+  ::close(fd);
 }
 
 }  // namespace
