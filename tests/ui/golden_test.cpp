@@ -40,7 +40,7 @@ void press(ui::Controller& c, KeyCode k, int w, int h) { c.key(Key::of(k), w, h)
 
 std::vector<Case> cases() {
   std::vector<Case> out;
-  const std::vector<std::pair<int, int>> sizes{{80, 24}, {160, 48}, {40, 20}};
+  const std::vector<std::pair<int, int>> sizes{{80, 24}, {120, 40}, {160, 48}, {200, 60}, {40, 20}};
   for (const auto& [w, h] : sizes) {
     const std::string size = std::to_string(w) + "x" + std::to_string(h);
     for (const bool filtered : {false, true}) {
